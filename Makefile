@@ -1,0 +1,37 @@
+# MentorPrep: `make run` starts the app, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install index bench lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# torch goes first and pinned: a CPU build is on local disk; an unpinned torch pulls CUDA.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(PY) -m retrieval build --if-missing
+
+run: index
+	$(VENV)/bin/streamlit run app.py --server.address $${MENTORPREP_HOST:-127.0.0.1} --server.port $${MENTORPREP_PORT:-8501} --server.headless true --browser.gatherUsageStats false
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) data/chroma data/*.db
