@@ -1,0 +1,109 @@
+"""MentorPrep in the browser: layout, widgets and session state. Capabilities live in agent/ and views/."""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from agent.errors import ConfigError, MentorPrepError
+from agent.logs import configure_logging
+from agent.settings import Settings, load_settings
+from agent.store import Store
+from views.context import AppContext
+from views.sidebar import render_sidebar
+
+USER_ID = "local"
+MODES = {
+    "Prep chat": "views.chat",
+    "Read the room": "views.roles",
+    "Sharpen questions": "views.questions",
+    "Rehearse": "views.rehearsal",
+    "Prep sheet & team": "views.prep",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(db_url: str) -> Store:
+    return Store(db_url)
+
+
+@st.cache_resource(show_spinner="Loading the chat model…")
+def get_model(spec: str, settings: Settings):
+    from agent.models import make_chat_model
+
+    return make_chat_model(spec, settings)
+
+
+@st.cache_resource(show_spinner=False)
+def get_citer(settings: Settings):
+    from retrieval.search import KeywordRetriever
+
+    return KeywordRetriever(settings.knowledge_dir)
+
+
+@st.cache_resource(show_spinner="Opening the knowledge index…")
+def get_retriever(settings: Settings):
+    from retrieval.search import make_retriever
+
+    return make_retriever(settings)
+
+
+def _settings() -> tuple[Settings, str | None]:
+    try:
+        return load_settings(), None
+    except ConfigError as exc:
+        # A bad remote setting must not lock the user out: fall back to the embedded model and say why.
+        return load_settings(model="local"), str(exc)
+
+
+def _retrievers(settings: Settings):
+    try:
+        citer = get_citer(settings)
+    except (ImportError, MentorPrepError):
+        citer = None
+    try:
+        retriever = get_retriever(settings)
+        if not retriever.is_ready():
+            retriever = None
+    except (ImportError, MentorPrepError, ValueError):
+        retriever = None
+    return retriever, citer
+
+
+def _session_id(store: Store) -> str:
+    wanted = st.query_params.get("session")
+    if wanted and store.get_session(wanted) and store.get_session(wanted)["user_id"] == USER_ID:
+        return wanted
+    existing = store.list_sessions(USER_ID)
+    sid = existing[0]["id"] if existing else store.create_session(USER_ID)
+    st.query_params["session"] = sid
+    return sid
+
+
+def main() -> None:
+    st.set_page_config(page_title="MentorPrep", page_icon="🩺", layout="wide")
+    settings, config_problem = _settings()
+    configure_logging(settings)
+    store = get_store(settings.db_url)
+    spec = st.session_state.setdefault("model_spec", settings.model)
+    try:
+        model = get_model(spec, settings)
+    except MentorPrepError as exc:
+        config_problem = str(exc)
+        st.session_state["model_spec"] = spec = "local"
+        model = get_model(spec, settings)
+    retriever, citer = _retrievers(settings)
+    session_id = _session_id(store)
+    ctx = AppContext(settings=settings, store=store, model=model, retriever=retriever, citer=citer,
+                     session_id=session_id, user_id=USER_ID)
+    mode = render_sidebar(ctx, spec, list(MODES), config_problem)
+    try:
+        view = importlib.import_module(MODES[mode])
+    except ModuleNotFoundError:
+        st.info(f"{mode} is not available in this build.")
+        return
+    view.render(ctx)
+
+
+main()

@@ -1,0 +1,97 @@
+"""Prep chat: grounded answers streamed token by token, with sources; work survives reruns and restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import streamlit as st
+
+from agent.errors import BackendError
+from views.common import check_input, escape_md, show_backend_error, show_citations
+from views.context import AppContext
+
+PARTIAL_MARK = "\n\n*(partial reply - the model stopped before finishing)*"
+
+
+def render(ctx: AppContext) -> None:
+    """Draw the chat history and handle a new message."""
+    st.header("Prep chat")
+    st.caption("Ask how to prepare for a meeting with a senior doctor. Answers come from the curated guidance, "
+               "with numbered sources.")
+    history = ctx.store.list_messages(ctx.session_id, kind="chat")
+    for message in history:
+        _show(message)
+    pending = _unanswered(history)
+    if pending is not None and st.button("Retry the last message", key="retry"):
+        _answer(ctx, pending["content"])
+    prompt = st.chat_input("Ask about preparing for your meeting…")
+    if prompt is None:
+        return
+    text, problem = check_input(prompt)
+    if problem:
+        st.warning(problem)
+        if text:
+            st.code(text[:200_000], language=None)
+        return
+    ctx.store.add_message(ctx.session_id, "user", text)
+    _title_from_first_message(ctx, text)
+    with st.chat_message("user"):
+        st.markdown(escape_md(text))
+    _answer(ctx, text)
+
+
+def _show(message: dict) -> None:
+    role = "user" if message["role"] == "user" else "assistant"
+    with st.chat_message(role):
+        if role == "user":
+            st.markdown(escape_md(message["content"]))
+            return
+        st.markdown(message["content"] + (PARTIAL_MARK if message["partial"] else ""))
+        meta = message.get("meta") or {}
+        if meta.get("error"):
+            st.caption(f"⚠️ {meta['error']}")
+        show_citations(meta.get("citations", []))
+
+
+def _unanswered(history: list[dict]) -> dict | None:
+    """The last user message when no complete reply follows it (e.g. after a backend failure)."""
+    if history and history[-1]["role"] == "user":
+        return history[-1]
+    if len(history) >= 2 and history[-1]["partial"] and history[-2]["role"] == "user":
+        return history[-2]
+    return None
+
+
+def _title_from_first_message(ctx: AppContext, text: str) -> None:
+    session = ctx.store.get_session(ctx.session_id)
+    if session and session["title"] in {"New session", "Untitled session"}:
+        ctx.store.rename_session(ctx.session_id, text[:60])
+
+
+def _answer(ctx: AppContext, question: str) -> None:
+    """Stream an answer, save it (marked partial if the backend failed mid-way) and show its sources."""
+    from agent.chat import start_answer
+
+    profile = ctx.store.get_profile(ctx.user_id)
+    retriever = ctx.retriever or ctx.citer
+    pieces: list[str] = []
+
+    def tee(stream: Iterator[str]) -> Iterator[str]:
+        for piece in stream:
+            pieces.append(piece)
+            yield piece
+
+    with st.chat_message("assistant"):
+        try:
+            answer = start_answer(question, retriever, ctx.model, profile=profile)
+            st.write_stream(tee(answer.stream))
+            citations = answer.citations_dicts()
+            ctx.store.add_message(ctx.session_id, "assistant", "".join(pieces), meta={"citations": citations})
+            show_citations(citations)
+        except BackendError as error:
+            partial = "".join(pieces) or error.partial
+            if partial:
+                st.caption(PARTIAL_MARK.strip())
+            ctx.store.add_message(ctx.session_id, "assistant", partial or "(no reply)", partial=True,
+                                  meta={"error": error.user_message(), "kind": error.kind})
+            show_backend_error(error, key="chat")

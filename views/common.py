@@ -1,0 +1,68 @@
+"""Small UI helpers shared by views: safe rendering of user text, input checks, error display."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from agent.errors import BackendError
+
+MAX_INPUT_CHARS = 8000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def clean_text(text: str | None) -> str:
+    """Drop control characters and unpaired surrogates; keep ordinary whitespace."""
+    if not text:
+        return ""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", text).strip()
+
+
+def check_input(text: str | None, *, limit: int = MAX_INPUT_CHARS) -> tuple[str, str | None]:
+    """Return (cleaned text, problem). A problem is a clear message; the caller keeps the raw text."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return "", "That message was empty - type a question or some notes first."
+    if len(cleaned) > limit:
+        return cleaned, (f"That text is {len(cleaned):,} characters; the limit is {limit:,}. "
+                         "Nothing was sent - shorten it (your text is kept below to copy).")
+    return cleaned, None
+
+
+def escape_md(text: str) -> str:
+    """Escape Markdown and HTML so user text renders literally in st.markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def show_user_text(text: str) -> None:
+    """Render user-typed text as plain text, never as Markdown or HTML."""
+    st.text(text)
+
+
+def show_backend_error(error: BackendError, key: str) -> None:
+    """Explain a backend failure with the next step and offer the embedded model."""
+    st.error(error.user_message(), icon="⚠️")
+    if st.session_state.get("model_spec") != "local":
+        if st.button("Switch to the embedded model", key=f"switch-{key}"):
+            st.session_state["model_spec"] = "local"
+            st.session_state.pop("backend_error", None)
+            st.rerun()
+
+
+def show_citations(citations: list[dict], label: str = "Sources") -> None:
+    """List cited passages in an expander."""
+    if not citations:
+        return
+    with st.expander(f"{label} ({len(citations)})"):
+        for c in citations:
+            n = c.get("n")
+            head = f"[{n}] " if n else ""
+            st.markdown(f"**{head}{escape_md(c.get('title', ''))}** — {escape_md(c.get('heading', ''))}  \n"
+                        f"`{c.get('source_path', '')}`")
+            excerpt = c.get("text") or c.get("excerpt") or ""
+            if excerpt:
+                st.caption(excerpt[:600])

@@ -1,0 +1,37 @@
+"""What every view receives: settings, store, model and retrievers, plus who and which session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agent.settings import Settings
+from agent.store import Store
+
+
+@dataclass
+class AppContext:
+    """Per-run context handed to each view's ``render(ctx)``.
+
+    Attributes:
+        settings: resolved settings.
+        store: persistence.
+        model: the active LangChain chat model.
+        retriever: hybrid retriever, or None while the knowledge index is not built.
+        citer: a retriever that always works (keyword search when the index is missing), for citations.
+        session_id: the open session.
+        user_id: the local user.
+    """
+
+    settings: Settings
+    store: Store
+    model: Any
+    retriever: Any
+    citer: Any
+    session_id: str
+    user_id: str
+
+    @property
+    def profile(self) -> dict[str, str]:
+        """The user's saved profile."""
+        return self.store.get_profile(self.user_id)

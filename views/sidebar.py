@@ -1,0 +1,88 @@
+"""Sidebar: mode, backend and index status, saved sessions and the user's profile."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from agent.errors import InputError
+from agent.models import model_label
+from views.common import clean_text
+from views.context import AppContext
+
+STAGES = ["", "student", "resident", "fellow", "attending"]
+
+
+def render_sidebar(ctx: AppContext, spec: str, modes: list[str], config_problem: str | None) -> str:
+    """Draw the sidebar and return the chosen mode."""
+    with st.sidebar:
+        st.title("🩺 MentorPrep")
+        current = st.query_params.get("mode", modes[0])
+        mode = st.radio("Mode", modes, index=modes.index(current) if current in modes else 0, key="mode")
+        st.query_params["mode"] = mode
+        _backend(ctx, spec, config_problem)
+        _sessions(ctx)
+        _profile(ctx)
+    return mode
+
+
+def _backend(ctx: AppContext, spec: str, config_problem: str | None) -> None:
+    st.subheader("Model")
+    label = ctx.settings.describe_backend() if spec == ctx.settings.model else "Embedded SmolLM2-135M-Instruct"
+    st.caption(f"Backend: **{label}**  \nModel: `{model_label(ctx.model)}`")
+    if config_problem:
+        st.warning(config_problem)
+    if spec != "local" and st.button("Use the embedded model", key="use-local"):
+        st.session_state["model_spec"] = "local"
+        st.rerun()
+    if spec == "local" and ctx.settings.model != "local" and st.button("Back to the configured model"):
+        st.session_state["model_spec"] = ctx.settings.model
+        st.rerun()
+    if ctx.retriever is not None:
+        status = ctx.retriever.status() if hasattr(ctx.retriever, "status") else {}
+        st.caption(f"Knowledge index: ✅ ready ({status.get('chunks', '?')} passages)")
+    else:
+        st.caption("Knowledge index: ⏳ not built - run `make index` (keyword search is used meanwhile)")
+
+
+def _sessions(ctx: AppContext) -> None:
+    st.subheader("Sessions")
+    sessions = ctx.store.list_sessions(ctx.user_id)
+    if st.button("➕ New session", key="new-session"):
+        st.query_params["session"] = ctx.store.create_session(ctx.user_id)
+        st.rerun()
+    ids = [s["id"] for s in sessions]
+    names = {s["id"]: f"{s['title']} ({s['message_count']})" for s in sessions}
+    if ctx.session_id in ids:
+        chosen = st.selectbox("Resume", ids, index=ids.index(ctx.session_id), format_func=names.get,
+                              key=f"resume-{ctx.session_id}")
+        if chosen != ctx.session_id:
+            st.query_params["session"] = chosen
+            st.rerun()
+    with st.expander("Rename or delete this session"):
+        current = ctx.store.get_session(ctx.session_id) or {"title": ""}
+        title = st.text_input("Title", value=current["title"], key=f"title-{ctx.session_id}")
+        if st.button("Rename", key="rename"):
+            ctx.store.rename_session(ctx.session_id, clean_text(title))
+            st.rerun()
+        if st.button("Delete this session", key="delete", type="secondary"):
+            ctx.store.delete_session(ctx.session_id)
+            del st.query_params["session"]
+            st.rerun()
+
+
+def _profile(ctx: AppContext) -> None:
+    profile = ctx.store.get_profile(ctx.user_id)
+    with st.expander("Your profile", expanded=not profile["name"]):
+        with st.form("profile"):
+            name = st.text_input("Name", value=profile["name"])
+            stage = st.selectbox("Career stage", STAGES, index=STAGES.index(profile["career_stage"])
+                                 if profile["career_stage"] in STAGES else 0)
+            specialty = st.text_input("Specialty or interest", value=profile["specialty"])
+            goals = st.text_area("Goals", value=profile["goals"], height=80)
+            if st.form_submit_button("Save profile"):
+                try:
+                    ctx.store.save_profile(ctx.user_id, name=clean_text(name)[:200], career_stage=stage,
+                                           specialty=clean_text(specialty)[:200], goals=clean_text(goals)[:2000])
+                    st.success("Profile saved.")
+                except InputError as exc:
+                    st.error(str(exc))
