@@ -11,7 +11,7 @@ from agent.logs import configure_logging
 from agent.settings import Settings, load_settings
 from agent.store import Store
 from views.context import AppContext
-from views.sidebar import render_sidebar
+from views.sidebar import open_session, render_sidebar
 
 USER_ID = "local"
 MODES = {
@@ -72,12 +72,15 @@ def _retrievers(settings: Settings):
 
 
 def _session_id(store: Store) -> str:
-    wanted = st.query_params.get("session")
-    if wanted and store.get_session(wanted) and store.get_session(wanted)["user_id"] == USER_ID:
-        return wanted
+    """This tab's session: kept in session state, mirrored in the URL so a refresh reopens it."""
+    for wanted in (st.session_state.get("session_id"), st.query_params.get("session")):
+        session = store.get_session(wanted) if wanted else None
+        if session and session["user_id"] == USER_ID:
+            open_session(wanted)
+            return wanted
     existing = store.list_sessions(USER_ID)
     sid = existing[0]["id"] if existing else store.create_session(USER_ID)
-    st.query_params["session"] = sid
+    open_session(sid)
     return sid
 
 

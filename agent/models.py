@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from agent.errors import BackendError, ConfigError
+from agent.errors import ConfigError
 from agent.settings import Settings, load_settings
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -42,7 +42,7 @@ def parse_prompt(text: str, origin: str = "<prompt>") -> Prompt:
         raise ConfigError(f"{origin}: invalid prompt front matter: {exc}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> Prompt:
     """Load `prompts/<name>.md`."""
     path = PROMPTS_DIR / f"{name}.md"

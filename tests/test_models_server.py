@@ -6,7 +6,7 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from agent.models import bundled_gguf_path, is_capable, make_chat_model
-from agent.settings import load_settings
+from agent.settings import PROJECT_ROOT, load_settings
 from agent.streaming import complete_text, stream_text
 from tests.servers import free_port, python, running
 
@@ -27,7 +27,8 @@ def test_compatible_backend_streams_from_real_server(llama_server):
     assert settings.model == "compat:smollm2"
     model = make_chat_model(settings=settings)
     assert is_capable(model)
-    messages = [SystemMessage("You answer in one short sentence."), HumanMessage("Name one thing to bring to a meeting.")]
+    messages = [SystemMessage("You answer in one short sentence."),
+                HumanMessage("Name one thing to bring to a meeting.")]
     chunks = list(stream_text(model.bind(max_tokens=40), messages))
     assert len(chunks) > 1, "the reply should arrive in several streamed chunks"
     assert "".join(chunks).strip()
@@ -39,7 +40,7 @@ def test_compatible_backend_serves_the_app_chat(llama_server, monkeypatch):
 
     monkeypatch.setenv("OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("OPENAI_MODEL", "smollm2")
-    at = AppTest.from_file("app.py", default_timeout=120).run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
     at.chat_input[0].set_value("How should I prepare for a coffee chat with a senior doctor?").run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]

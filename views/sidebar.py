@@ -12,6 +12,13 @@ from views.context import AppContext
 STAGES = ["", "student", "resident", "fellow", "attending"]
 
 
+def open_session(session_id: str) -> None:
+    """Make ``session_id`` this tab's session (state for reruns, URL for refreshes)."""
+    st.session_state["session_id"] = session_id
+    if st.query_params.get("session") != session_id:
+        st.query_params["session"] = session_id
+
+
 def render_sidebar(ctx: AppContext, spec: str, modes: list[str], config_problem: str | None) -> str:
     """Draw the sidebar and return the chosen mode."""
     with st.sidebar:
@@ -48,15 +55,14 @@ def _sessions(ctx: AppContext) -> None:
     st.subheader("Sessions")
     sessions = ctx.store.list_sessions(ctx.user_id)
     if st.button("➕ New session", key="new-session"):
-        st.query_params["session"] = ctx.store.create_session(ctx.user_id)
+        open_session(ctx.store.create_session(ctx.user_id))
         st.rerun()
-    ids = [s["id"] for s in sessions]
-    names = {s["id"]: f"{s['title']} ({s['message_count']})" for s in sessions}
-    if ctx.session_id in ids:
-        chosen = st.selectbox("Resume", ids, index=ids.index(ctx.session_id), format_func=names.get,
-                              key=f"resume-{ctx.session_id}")
-        if chosen != ctx.session_id:
-            st.query_params["session"] = chosen
+    for session in sessions[:30]:
+        current = session["id"] == ctx.session_id
+        label = f"{'▶ ' if current else ''}{session['title']} ({session['message_count']})"
+        if st.button(label, key=f"open-{session['id']}", type="primary" if current else "secondary",
+                     width="stretch") and not current:
+            open_session(session["id"])
             st.rerun()
     with st.expander("Rename or delete this session"):
         current = ctx.store.get_session(ctx.session_id) or {"title": ""}
@@ -66,7 +72,8 @@ def _sessions(ctx: AppContext) -> None:
             st.rerun()
         if st.button("Delete this session", key="delete", type="secondary"):
             ctx.store.delete_session(ctx.session_id)
-            del st.query_params["session"]
+            st.session_state.pop("session_id", None)
+            st.query_params.pop("session", None)
             st.rerun()
 
 
@@ -74,11 +81,11 @@ def _profile(ctx: AppContext) -> None:
     profile = ctx.store.get_profile(ctx.user_id)
     with st.expander("Your profile", expanded=not profile["name"]):
         with st.form("profile"):
-            name = st.text_input("Name", value=profile["name"])
+            name = st.text_input("Name", value=profile["name"], key="profile-name")
             stage = st.selectbox("Career stage", STAGES, index=STAGES.index(profile["career_stage"])
-                                 if profile["career_stage"] in STAGES else 0)
-            specialty = st.text_input("Specialty or interest", value=profile["specialty"])
-            goals = st.text_area("Goals", value=profile["goals"], height=80)
+                                 if profile["career_stage"] in STAGES else 0, key="profile-stage")
+            specialty = st.text_input("Specialty or interest", value=profile["specialty"], key="profile-specialty")
+            goals = st.text_area("Goals", value=profile["goals"], height=80, key="profile-goals")
             if st.form_submit_button("Save profile"):
                 try:
                     ctx.store.save_profile(ctx.user_id, name=clean_text(name)[:200], career_stage=stage,
