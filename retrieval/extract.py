@@ -1,0 +1,60 @@
+"""Pick the sentences of a passage that best answer a query (extractive answers need no model)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from retrieval.keyword import tokenize
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_META = re.compile(r"\bthis (?:document|guide|page|section|article)\b", re.I)
+_MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|>\s*|#+\s+)")
+MIN_WORDS = 5
+MAX_WORDS = 70
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a Markdown passage, with list markers, emphasis and headings removed."""
+    sentences: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)", text):
+        line = " ".join(_MARKUP.sub("", part).strip() for part in block.splitlines())
+        line = re.sub(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`", "", line)
+        line = re.sub(r"\s+", " ", line).strip()
+        if line:
+            sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return sentences
+
+
+def extract_passage(query: str, text: str, *, embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+                    max_sentences: int = 2) -> str:
+    """The ``max_sentences`` most query-relevant sentences of ``text``, in their original order.
+
+    Sentences are scored by shared query terms, by cosine similarity to the query when ``embed`` is given
+    (a function returning unit vectors), and by a small bonus for the opening sentence, which usually states
+    the point of a section. A long best sentence stands alone so each extract stays readable.
+    """
+    sentences = [s for s in split_sentences(text) if len(s.split()) >= MIN_WORDS] or split_sentences(text)
+    if not sentences:
+        return ""
+    terms = set(tokenize(query))
+    scores = np.array([0.15 * len(terms & set(tokenize(s))) for s in sentences], dtype=float)
+    if embed is not None:
+        vectors = embed([query, *sentences])
+        scores += vectors[1:] @ vectors[0]
+    scores[0] += 0.05
+    # Sentences about the document itself ("This guide covers...") describe rather than advise.
+    scores -= np.array([0.3 if _META.search(s) else 0.0 for s in sentences])
+    chosen: list[int] = []
+    words = 0
+    for i in np.argsort(-scores, kind="stable"):
+        length = len(sentences[int(i)].split())
+        if chosen and words + length > MAX_WORDS:
+            continue
+        chosen.append(int(i))
+        words += length
+        if len(chosen) >= max_sentences:
+            break
+    return " ".join(sentences[i] for i in sorted(chosen))

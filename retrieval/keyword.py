@@ -1,0 +1,109 @@
+"""BM25 keyword scoring over chunks (rank-bm25), with a small tokenizer shared by every retriever."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from retrieval.corpus import Chunk
+
+_WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing don done down during each few for from further get got had
+    has have having he her here hers herself him himself his how i if in into is it its itself just let like
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over own same
+    she should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would
+    you your yours yourself yourselves im ive id dont doesnt isnt cant wont shouldnt s t ll re ve d m o
+    also still really maybe much many way ok okay thing things want wants know""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: enough to match plurals and -ing/-ed forms."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase, split into words, drop stopwords, stem."""
+    return [stem(w) for w in _WORD.findall(text.lower().replace("'", "")) if w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """One BM25 result: the chunk's position in the index, its score and how many query terms it shares."""
+
+    index: int
+    score: float
+    overlap: int
+    coverage: float
+
+
+class BM25Index:
+    """Immutable BM25 index over chunks' ``search_text``; safe to share between threads."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = list(chunks)
+        tokens = [tokenize(c.search_text) for c in self.chunks]
+        self._terms = [frozenset(t) for t in tokens]
+        self._bm25 = BM25Okapi(tokens) if any(tokens) else None
+        self._df: dict[str, int] = {}
+        for terms in self._terms:
+            for t in terms:
+                self._df[t] = self._df.get(t, 0) + 1
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def search(self, query: str, n: int, keep: Callable[[Chunk], bool] | None = None) -> list[KeywordHit]:
+        """Best ``n`` chunks sharing at least one query term, best first, among those ``keep`` accepts."""
+        terms = list(dict.fromkeys(tokenize(query)))
+        if not terms or self._bm25 is None:
+            return []
+        scores = np.asarray(self._bm25.get_scores(terms), dtype=float)
+        hits = []
+        for i in np.argsort(-scores, kind="stable"):
+            i = int(i)
+            if keep is not None and not keep(self.chunks[i]):
+                continue
+            overlap, coverage = self.overlap(query, i)
+            if overlap == 0:
+                continue
+            hits.append(KeywordHit(i, float(scores[i]), overlap, coverage))
+            if len(hits) >= n:
+                break
+        return hits
+
+    def overlap(self, query: str, chunk_index: int) -> tuple[int, float]:
+        """Distinct query terms found in the chunk, and their share of the query's total IDF weight.
+
+        The IDF-weighted share ("coverage") tells a rare matched word (``sepsis``) from a common one
+        (``mentor``); a term the corpus has never seen gets the highest weight.
+        """
+        terms = set(tokenize(query))
+        if not terms:
+            return 0, 0.0
+        found = [t for t in terms if t in self._terms[chunk_index]]
+        total = sum(self._idf(t) for t in terms)
+        return len(found), (sum(self._idf(t) for t in found) / total if total else 0.0)
+
+    def _idf(self, term: str) -> float:
+        n = len(self.chunks)
+        df = self._df.get(term, 0)
+        return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
