@@ -34,9 +34,13 @@ def extract_passage(query: str, text: str, *, embed: Callable[[Sequence[str]], n
 
     Sentences are scored by shared query terms, by cosine similarity to the query when ``embed`` is given
     (a function returning unit vectors), and by a small bonus for the opening sentence, which usually states
-    the point of a section. A long best sentence stands alone so each extract stays readable.
+    the point of a section. Further sentences must score at least half the best one, and a long best
+    sentence stands alone, so each extract stays short and on point.
     """
-    sentences = [s for s in split_sentences(text) if len(s.split()) >= MIN_WORDS] or split_sentences(text)
+    sentences = split_sentences(text)
+    # Sentences about the document itself ("This guide covers...") describe rather than advise.
+    sentences = ([s for s in sentences if len(s.split()) >= MIN_WORDS and not _META.search(s)]
+                 or [s for s in sentences if len(s.split()) >= MIN_WORDS] or sentences)
     if not sentences:
         return ""
     terms = set(tokenize(query))
@@ -45,13 +49,13 @@ def extract_passage(query: str, text: str, *, embed: Callable[[Sequence[str]], n
         vectors = embed([query, *sentences])
         scores += vectors[1:] @ vectors[0]
     scores[0] += 0.05
-    # Sentences about the document itself ("This guide covers...") describe rather than advise.
-    scores -= np.array([0.3 if _META.search(s) else 0.0 for s in sentences])
     chosen: list[int] = []
     words = 0
-    for i in np.argsort(-scores, kind="stable"):
+    order = np.argsort(-scores, kind="stable")
+    floor = max(0.1, 0.5 * float(scores[order[0]]))  # a second sentence must pull its weight
+    for i in order:
         length = len(sentences[int(i)].split())
-        if chosen and words + length > MAX_WORDS:
+        if chosen and (words + length > MAX_WORDS or scores[i] < floor):
             continue
         chosen.append(int(i))
         words += length

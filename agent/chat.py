@@ -1,0 +1,271 @@
+"""Prep chat: retrieve guidance first, then answer with numbered citations [n].
+
+Two answer modes, picked by :func:`agent.models.is_capable`:
+
+* ``extractive`` (embedded or fake model): the body is built by code from the most query-relevant sentences
+  of each retrieved passage, each followed by its [n]. The model only writes one framing sentence, which is
+  checked and replaced by a fixed one when it looks wrong.
+* ``synthesis`` (remote models): the model writes the answer from the numbered passages and must cite them.
+
+When no passage clears the relevance bar (:func:`retrieval.search.is_relevant`) the answer says so plainly
+(mode ``not_found``) and the model is not called.
+
+Streaming: :func:`start_answer` retrieves at once and returns a :class:`PendingAnswer` whose ``stream``
+yields text pieces (feed it to ``st.write_stream``); afterwards ``citations_dicts()`` / ``result()`` give
+the final citations and :class:`Answer`. :func:`answer` does both in one call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from agent.errors import InputError
+from agent.models import is_capable
+from agent.prompts import load_prompt
+from agent.streaming import stream_text
+from retrieval.extract import extract_passage
+from retrieval.keyword import tokenize
+from retrieval.search import Passage, is_relevant
+
+K_RETRIEVE = 5
+MAX_PASSAGES_EXTRACTIVE = 3
+MAX_PASSAGES_SYNTHESIS = 4
+HISTORY_TURNS = 6
+EXCERPT_CHARS = 600
+FIXED_FRAMING = "Here is what the MentorPrep guidance says about this:"
+NOT_FOUND = (
+    "I could not find anything in the MentorPrep guidance that answers this, so I won't guess. "
+    "The guidance covers getting ready for and following up on a meeting with a senior doctor: finding "
+    "mentors, the mentor, coach, sponsor and connector roles, reading the room, asking good questions, "
+    "and career decision points. Try rephrasing with your situation, for example: "
+    '"How do I prepare for a coffee chat with an attending in cardiology?"'
+)
+_CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source behind an answer; ``text`` is an excerpt of the passage."""
+
+    n: int
+    title: str
+    heading: str
+    source_path: str
+    topic: str
+    text: str
+
+    @classmethod
+    def from_passage(cls, n: int, passage: Passage) -> Citation:
+        excerpt = passage.text if len(passage.text) <= EXCERPT_CHARS else (
+            passage.text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …")
+        return cls(n=n, title=passage.title, heading=passage.heading, source_path=passage.source_path,
+                   topic=passage.topic, text=excerpt)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """A finished answer. ``mode`` is ``extractive``, ``synthesis`` or ``not_found``."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"
+
+    @property
+    def grounded(self) -> bool:
+        """True when the answer rests on retrieved passages."""
+        return bool(self.citations)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answer": self.text, "citations": [c.to_dict() for c in self.citations],
+                "mode": self.mode, "grounded": self.grounded}
+
+
+class PendingAnswer:
+    """An answer whose passages are retrieved and whose text is still streaming.
+
+    Attributes:
+        stream: iterator of text pieces; iterate it once (``st.write_stream(pending.stream)``).
+        citations: the passages offered as sources; narrowed to those actually cited once the stream ends.
+        mode: ``extractive``, ``synthesis`` or ``not_found``.
+    """
+
+    def __init__(self, mode: str, citations: list[Citation], pieces: Iterator[str]) -> None:
+        self.mode = mode
+        self.citations = citations
+        self._parts: list[str] = []
+        self._done = False
+        self.stream = self._run(pieces)
+
+    def _run(self, pieces: Iterator[str]) -> Iterator[str]:
+        for piece in pieces:
+            self._parts.append(piece)
+            yield piece
+        if self.mode == "synthesis":
+            cited = cited_numbers("".join(self._parts), len(self.citations))
+            if cited:
+                self.citations = [c for c in self.citations if c.n in cited]
+            else:  # the model cited nothing: point at every passage it was given
+                tail = "\n\nSources: " + " ".join(f"[{c.n}]" for c in self.citations)
+                self._parts.append(tail)
+                yield tail
+        self._done = True
+
+    @property
+    def text(self) -> str:
+        """Text streamed so far."""
+        return "".join(self._parts)
+
+    def result(self) -> Answer:
+        """Finish the stream (if the caller has not) and return the :class:`Answer`."""
+        if not self._done:
+            for _ in self.stream:
+                pass
+        return Answer(text=self.text.strip(), citations=list(self.citations), mode=self.mode)
+
+    def citations_dicts(self) -> list[dict[str, Any]]:
+        """Citations as plain dicts (for storage and JSON)."""
+        return [c.to_dict() for c in self.citations]
+
+
+def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[str, Any] | None = None,
+                 history: Sequence[Any] | None = None) -> PendingAnswer:
+    """Retrieve passages for ``question`` and start streaming a grounded answer.
+
+    Args:
+        question: the user's message.
+        retriever: anything with ``search(query, k) -> list[Passage]`` (Retriever or KeywordRetriever).
+        model: a LangChain chat model; :func:`agent.models.is_capable` picks the answer mode.
+        profile: the user's profile (``career_stage``, ``specialty``, ``goals``...), used as context.
+        history: earlier turns as ``{"role", "content"}`` dicts or LangChain messages, oldest first.
+
+    Raises:
+        InputError: the question is empty.
+        agent.errors.BackendError: from the stream, when a capable model fails (``partial`` holds the text).
+    """
+    question = (question or "").strip()
+    if not question:
+        raise InputError("Type a question first.")
+    turns = _normalise_history(history)
+    passages = [p for p in retriever.search(_retrieval_query(question, turns), K_RETRIEVE) if is_relevant(p)]
+    if not passages:
+        return PendingAnswer("not_found", [], iter([NOT_FOUND]))
+    if is_capable(model):
+        chosen = passages[:MAX_PASSAGES_SYNTHESIS]
+        citations = [Citation.from_passage(n, p) for n, p in enumerate(chosen, start=1)]
+        messages = _synthesis_messages(question, chosen, profile, turns)
+        return PendingAnswer("synthesis", citations, stream_text(model, messages))
+    chosen = passages[:MAX_PASSAGES_EXTRACTIVE]
+    citations = [Citation.from_passage(n, p) for n, p in enumerate(chosen, start=1)]
+    return PendingAnswer("extractive", citations, _extractive(question, chosen, retriever, model))
+
+
+def stream_answer(question: str, retriever: Any, model: Any,
+                  **kwargs: Any) -> tuple[Iterator[str], PendingAnswer]:
+    """Same as :func:`start_answer`, returned as ``(stream, pending)`` for callers that prefer a pair."""
+    pending = start_answer(question, retriever, model, **kwargs)
+    return pending.stream, pending
+
+
+def answer(question: str, retriever: Any, model: Any, *, profile: Mapping[str, Any] | None = None,
+           history: Sequence[Any] | None = None) -> Answer:
+    """Retrieve and answer in one call (no streaming). See :func:`start_answer`."""
+    return start_answer(question, retriever, model, profile=profile, history=history).result()
+
+
+def cited_numbers(text: str, limit: int) -> set[int]:
+    """Citation numbers ``[n]`` / ``[n, m]`` in ``text`` that point at one of ``limit`` passages."""
+    found = {int(n) for group in _CITE.findall(text) for n in re.split(r"[,;]\s*", group.replace(" ", ""))}
+    return {n for n in found if 1 <= n <= limit}
+
+
+def _extractive(question: str, passages: list[Passage], retriever: Any, model: Any) -> Iterator[str]:
+    yield _framing(question, model)
+    embed = getattr(retriever, "embed", None)
+    seen: set[str] = set()
+    for n, passage in enumerate(passages, start=1):
+        body = extract_passage(question, passage.text, embed=embed)
+        if body and body not in seen:
+            seen.add(body)
+            yield f"\n\n- {body} [{n}]"
+
+
+def _framing(question: str, model: Any) -> str:
+    """One framing sentence from the weak model, or the fixed one when it fails or looks wrong."""
+    prompt = load_prompt("grounded_answer").render(mode="frame", question=question[:300], passages="",
+                                                   profile="")
+    try:
+        raw = "".join(stream_text(model, [HumanMessage(content=prompt)]))
+    except Exception:  # noqa: BLE001 - the framing is optional; the passages carry the answer
+        return FIXED_FRAMING
+    return normalise_framing(raw) or FIXED_FRAMING
+
+
+_PREAMBLE = re.compile(r"^(?:sure|certainly|of course|okay|ok|absolutely|here(?:'s| is)[^:]*:)[!,.:]?\s*",
+                       re.I)
+_BAD_FRAMING = re.compile(r"\b(?:as an ai|language model|i'm sorry|i am sorry|i cannot|i can't|assistant)\b"
+                          r"|[\[\]#*<>{}|]|https?://|\d", re.I)
+
+
+def normalise_framing(raw: str) -> str:
+    """Clean a model's framing sentence; returns "" when it is not one plain sentence of 4-30 words."""
+    text = " ".join(line.strip() for line in raw.strip().splitlines() if line.strip())
+    for _ in range(2):
+        text = _PREAMBLE.sub("", text).strip().strip('"\'“”').strip()
+    match = re.match(r"(.+?[.!:])(?:\s|$)", text)
+    sentence = (match.group(1) if match else text).strip()
+    words = sentence.split()
+    if not 4 <= len(words) <= 30 or sentence.endswith("?") or _BAD_FRAMING.search(sentence):
+        return ""
+    letters = sum(ch.isalpha() or ch.isspace() for ch in sentence) / len(sentence)
+    if letters < 0.9:
+        return ""
+    if sentence[-1] not in ".!:":
+        sentence += "."
+    return sentence[0].upper() + sentence[1:]
+
+
+def _synthesis_messages(question: str, passages: list[Passage], profile: Mapping[str, Any] | None,
+                        turns: list[tuple[str, str]]) -> list[BaseMessage]:
+    blocks = []
+    for n, p in enumerate(passages, start=1):
+        head = f"{p.title} > {p.heading}" if p.heading else p.title
+        blocks.append(f"[{n}] {head}\n{p.text}")
+    about = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in (profile or {}).items()
+                      if k != "name" and str(v or "").strip())
+    user = load_prompt("grounded_answer").render(mode="synthesise", question=question,
+                                                 passages="\n\n".join(blocks), profile=about)
+    messages: list[BaseMessage] = [SystemMessage(content=load_prompt("chat_system").render())]
+    for role, content in turns[-HISTORY_TURNS:]:
+        messages.append(HumanMessage(content=content) if role == "user" else AIMessage(content=content))
+    messages.append(HumanMessage(content=user))
+    return messages
+
+
+def _normalise_history(history: Sequence[Any] | None) -> list[tuple[str, str]]:
+    turns = []
+    for item in history or []:
+        if isinstance(item, BaseMessage):
+            role, content = ("user" if item.type == "human" else "assistant"), str(item.content)
+        elif isinstance(item, Mapping):
+            role, content = str(item.get("role", "user")), str(item.get("content", ""))
+        else:
+            continue
+        if content.strip() and role in {"user", "assistant"}:
+            turns.append((role, content.strip()[:2000]))
+    return turns
+
+
+def _retrieval_query(question: str, turns: list[tuple[str, str]]) -> str:
+    """A short follow-up ("and for a sponsor?") is searched together with the previous user message."""
+    if len(tokenize(question)) >= 3:
+        return question
+    previous = next((content for role, content in reversed(turns) if role == "user"), "")
+    return f"{previous[:300]} {question}".strip()

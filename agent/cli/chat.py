@@ -1,0 +1,92 @@
+"""`ask` (grounded prep chat from the terminal) and `eval retrieval` (hit@k on the labelled query sets)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(commands, evals) -> None:
+    """Add the `ask` command and the `eval retrieval` set."""
+    ask = commands.add_parser("ask", help="ask the prep chat a question; the answer cites the guidance")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help='print {"answer", "citations"} as JSON')
+    ask.set_defaults(func=run_ask)
+    retrieval = evals.add_parser("retrieval", help="hit@3 of the knowledge search on the dev and own sets")
+    retrieval.add_argument("--k", type=int, default=3)
+    retrieval.add_argument("--set", dest="sets", action="append", metavar="JSONL",
+                           help="evaluate this file instead of the shipped sets (repeatable)")
+    retrieval.add_argument("--keyword", action="store_true", help="BM25 only (no embeddings)")
+    retrieval.add_argument("--json", action="store_true")
+    retrieval.set_defaults(func=run_eval)
+
+
+def _retriever(settings: Any, *, build: bool) -> Any:
+    """The hybrid retriever; builds a missing index when ``build``, else falls back to keyword search."""
+    from retrieval.search import KeywordRetriever, make_retriever
+
+    retriever = make_retriever(settings)
+    if retriever.is_ready():
+        return retriever
+    if build:
+        from retrieval.index import build_index, open_client
+
+        print("The knowledge index is missing; building it first...", file=sys.stderr)
+        build_index(open_client(settings), settings.collection, settings.knowledge_dir, progress=False)
+        return retriever
+    print("The knowledge index is not built (run `python -m retrieval build`); using keyword search.",
+          file=sys.stderr)
+    return KeywordRetriever(settings.knowledge_dir)
+
+
+def run_ask(args, settings) -> int:
+    from agent.chat import start_answer
+    from agent.errors import BackendError
+    from agent.models import make_chat_model
+
+    question = args.question.strip()
+    if not question:
+        print("error: the question is empty.", file=sys.stderr)
+        return 2
+    model = make_chat_model(settings.model, settings)
+    pending = start_answer(question, _retriever(settings, build=False), model)
+    try:
+        if args.json:
+            print(json.dumps(pending.result().to_dict(), ensure_ascii=False, indent=2))
+            return 0
+        for piece in pending.stream:
+            print(piece, end="", flush=True)
+    except BackendError as error:
+        print(f"\nerror: {error.user_message()}", file=sys.stderr)
+        return 1
+    print()
+    for c in pending.citations:
+        heading = f" > {c.heading}" if c.heading else ""
+        print(f"[{c.n}] {c.title}{heading} ({c.source_path})")
+    return 0
+
+
+def run_eval(args, settings) -> int:
+    from retrieval.evaluate import default_sets, hit_at_k, load_examples
+    from retrieval.search import KeywordRetriever
+
+    if args.sets:
+        sets = {Path(p).stem: Path(p) for p in args.sets}
+    else:
+        sets = default_sets(settings.project_root)
+    missing = [str(p) for p in sets.values() if not p.exists()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    retriever = KeywordRetriever(settings.knowledge_dir) if args.keyword else _retriever(settings, build=True)
+    results = [hit_at_k(retriever, load_examples(path), args.k, name) for name, path in sets.items()]
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        return 0
+    for r in results:
+        print(f"retrieval {r.name}: hit@{r.k} = {r.rate:.3f} ({r.hits}/{r.total})")
+        for miss in r.misses:
+            print(f"  miss: {miss['query']!r} expected {miss['expected']} got {miss['got']}")
+    return 0

@@ -1,0 +1,151 @@
+"""Grounded prep chat: citations in both answer modes, the nothing-relevant path, and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from agent.__main__ import main as agent_main
+from agent.chat import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
+from agent.errors import BackendError, InputError
+from agent.models import FakeChatModel
+from retrieval.search import KeywordRetriever
+from tests.test_retrieval_index import write_corpus
+
+
+@pytest.fixture
+def retriever(tmp_path) -> KeywordRetriever:
+    return KeywordRetriever(write_corpus(tmp_path / "knowledge"))
+
+
+def capable(*replies: str) -> GenericFakeChatModel:
+    """A scripted model that ``is_capable`` treats like a remote one."""
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+def test_weak_model_answer_is_built_from_passages_with_citations(retriever):
+    model = FakeChatModel(responses=["Sure! A good thank-you note keeps the door open."])
+    result = answer("how soon should I send a thank-you email after coffee", retriever, model)
+    assert result.mode == "extractive"
+    assert result.text.startswith("A good thank-you note keeps the door open.")
+    assert "[1]" in result.text
+    assert "Send a short thank-you email after the coffee meeting" in result.text  # quoted from the passage
+    assert result.citations and result.citations[0].n == 1
+    first = result.citations[0].to_dict()
+    assert set(first) == {"n", "title", "heading", "source_path", "topic", "text"}
+    assert first["title"] == "Thank-you notes" and first["source_path"] == "knowledge/thanks.md"
+    assert cited_numbers(result.text, len(result.citations)) == {c.n for c in result.citations}
+    # the model was asked only for a framing sentence, never shown the passages
+    assert "thank-you email after the coffee meeting" not in json.dumps(model.calls)
+
+
+@pytest.mark.parametrize("junk", ["", "1. [1] See [2]", "I'm sorry, as an AI I cannot help.", "Why?",
+                                  "word " * 80, "Sure! Here is a sentence:"])
+def test_junk_framing_falls_back_to_the_fixed_one(retriever, junk):
+    result = answer("thank-you email after coffee", retriever, FakeChatModel(responses=[junk]))
+    assert result.text.startswith(FIXED_FRAMING)
+    assert "[1]" in result.text
+
+
+def test_framing_failure_falls_back_too(retriever):
+    result = answer("thank-you email after coffee", retriever, FakeChatModel(responses=[RuntimeError("boom")]))
+    assert result.text.startswith(FIXED_FRAMING) and result.citations
+
+
+def test_normalise_framing_cleans_preambles():
+    assert normalise_framing('Sure! Here is one: "Meeting a sponsor calls for a clear ask."') == (
+        "Meeting a sponsor calls for a clear ask.")
+    assert normalise_framing("Good preparation pays off. Also, bring snacks.") == "Good preparation pays off."
+    assert normalise_framing("Call 555 1234 now please today.") == ""
+
+
+def test_nothing_relevant_says_so_without_calling_the_model(retriever):
+    model = FakeChatModel(responses=["should not be used"])
+    result = answer("how do I bake sourdough bread", retriever, model)
+    assert result.mode == "not_found" and result.text == NOT_FOUND
+    assert result.citations == [] and not result.grounded
+    assert model.calls == []
+
+
+def test_streaming_yields_pieces_and_citations_are_known_up_front(retriever):
+    pending = start_answer("what does a sponsor do for committees", retriever, FakeChatModel())
+    assert pending.citations and pending.citations[0].topic == "mentor-roles"
+    pieces = list(pending.stream)
+    assert len(pieces) >= 2 and "".join(pieces).strip() == pending.result().text
+    assert pending.citations_dicts()[0]["n"] == 1
+
+
+def test_capable_model_synthesises_and_citations_narrow_to_those_cited(retriever):
+    model = capable("A sponsor puts your name forward for committees [1]. Ask what makes a strong candidate [2].")
+    result = answer("what does a sponsor do and what should I ask one", retriever, model)
+    assert result.mode == "synthesis"
+    assert result.text.startswith("A sponsor puts your name forward")
+    assert [c.n for c in result.citations] == [1, 2]
+
+
+def test_capable_model_without_citations_gets_a_sources_line(retriever):
+    result = answer("what does a sponsor do", retriever, capable("Sponsors advocate for you in rooms you are not in."))
+    assert "Sources: [1]" in result.text and result.citations
+
+
+def test_capable_prompt_carries_passages_profile_and_history(retriever, monkeypatch):
+    from agent import chat
+
+    seen = {}
+
+    def fake_stream(model, messages):
+        seen["messages"] = messages
+        yield "Fine [1]."
+
+    monkeypatch.setattr(chat, "stream_text", fake_stream)
+    answer("and for a sponsor?", retriever, capable("unused"),
+           profile={"name": "Dr Secret", "career_stage": "fellow", "specialty": "cardiology"},
+           history=[{"role": "user", "content": "what questions should I ask about committees"},
+                    {"role": "assistant", "content": "Ask about the process."}])
+    messages = seen["messages"]
+    assert messages[0].type == "system"
+    assert [m.type for m in messages[1:]] == ["human", "ai", "human"]
+    final = messages[-1].content
+    assert "[1] Sponsors > " in final and "career stage: fellow" in final and "cardiology" in final
+    assert "Dr Secret" not in final
+    assert "and for a sponsor?" in final
+
+
+def test_backend_failure_in_capable_mode_surfaces_as_backend_error(retriever):
+    class Broken(GenericFakeChatModel):
+        def _stream(self, *args, **kwargs):
+            raise ConnectionError("refused")
+
+    pending = start_answer("what does a sponsor do", retriever, Broken(messages=iter([])))
+    with pytest.raises(BackendError):
+        list(pending.stream)
+
+
+def test_empty_question_is_an_input_error(retriever):
+    with pytest.raises(InputError):
+        answer("   ", retriever, FakeChatModel())
+
+
+def test_cli_ask_json_shape(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MENTORPREP_KNOWLEDGE", str(write_corpus(tmp_path / "kb")))
+    monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "no-index"))
+    assert agent_main(["--model", "fake", "ask", "when should I send the thank-you email", "--json"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert set(data) >= {"answer", "citations"}
+    assert "[1]" in data["answer"] and data["citations"][0]["n"] == 1
+    assert "keyword search" in captured.err  # no index built: it says so and falls back
+
+
+def test_cli_eval_retrieval_keyword_json(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MENTORPREP_KNOWLEDGE", str(write_corpus(tmp_path / "kb")))
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"query": "thank-you email", "topics": ["follow-up"]}\n'
+                       '{"query": "phone away", "topics": ["meeting-etiquette"]}\n', encoding="utf-8")
+    assert agent_main(["eval", "retrieval", "--keyword", "--set", str(queries), "--json"]) == 0
+    [result] = json.loads(capsys.readouterr().out)
+    assert result["rate"] == 1.0 and result["total"] == 2
+    assert agent_main(["eval", "retrieval", "--set", str(tmp_path / "missing.jsonl")]) == 2
