@@ -1,0 +1,31 @@
+"""Search quality with the real embedder: hit@3 on the dev and own query sets (slow: loads MiniLM)."""
+
+from __future__ import annotations
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from agent.settings import PROJECT_ROOT
+from retrieval.evaluate import default_sets, hit_at_k, load_examples
+from retrieval.index import build_index
+from retrieval.search import Retriever
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory):
+    path = tmp_path_factory.mktemp("quality") / "chroma"
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    build_index(client, "quality", PROJECT_ROOT / "knowledge", progress=False)
+    return Retriever(lambda: client, "quality")
+
+
+@pytest.mark.parametrize("name", ["dev", "own"])
+def test_hit_at_3_is_at_least_point_nine(retriever, name):
+    path = default_sets(PROJECT_ROOT)[name]
+    examples = load_examples(path)
+    assert len(examples) >= (30 if name == "own" else 1)
+    result = hit_at_k(retriever, examples, k=3, name=name)
+    assert result.rate >= 0.9, f"hit@3 on {name} = {result.rate:.3f}; misses: {result.misses}"
