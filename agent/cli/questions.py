@@ -1,0 +1,172 @@
+"""`sharpen` (judge and rewrite planned questions) and `eval questions` (flag F1 on the labelled sets)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from agent.errors import InputError
+from agent.question_rules import ROLES
+
+log = logging.getLogger(__name__)
+
+
+def register(commands, evals) -> None:
+    """Add the `sharpen` command and the `eval questions` set."""
+    parser = commands.add_parser(
+        "sharpen", help="judge a question for a senior doctor (too_open / googleable / pumping) and rewrite it",
+        description="Judge one question, a pasted list on stdin, or JSON lines on stdin (--jsonl).")
+    parser.add_argument("question", nargs="?", help="the question; omit to read a list from stdin")
+    parser.add_argument("--json", action="store_true", help="print the full critique(s) as JSON")
+    parser.add_argument("--jsonl", action="store_true",
+                        help='read {"id","question","context"?} lines on stdin; write one result line each')
+    parser.add_argument("--role", choices=ROLES, help="the mentor's likely role")
+    parser.add_argument("--mentor-specialty", default="", help="the mentor's specialty")
+    parser.add_argument("--specialty", default="", help="your specialty")
+    parser.add_argument("--stage", default="", help="your career stage, e.g. student, resident, fellow")
+    parser.add_argument("--goal", action="append", default=[], help="a goal of yours (repeatable)")
+    parser.add_argument("--templates", action="store_true", help="never ask the chat model for rewrites")
+    parser.set_defaults(func=run_sharpen)
+    ev = evals.add_parser("questions", help="per-flag precision/recall/F1 and rewrite checks on dev and own sets")
+    ev.add_argument("--set", dest="sets", action="append", metavar="JSONL",
+                    help="evaluate this file instead of the shipped sets (repeatable)")
+    ev.add_argument("--no-rewrites", action="store_true", help="score flags only")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=run_eval)
+
+
+def citer_for(settings: Any) -> Any:
+    """Keyword search over the knowledge files for citations, or None when it is unavailable."""
+    try:
+        from retrieval.search import KeywordRetriever
+    except ImportError:
+        log.info("retrieval is not available; critiques will have no citations")
+        return None
+    knowledge = Path(settings.knowledge_dir)
+    if not knowledge.is_dir() or not any(knowledge.glob("*.md")):
+        log.info("no knowledge files in %s; critiques will have no citations", knowledge)
+        return None
+    return KeywordRetriever(knowledge)
+
+
+def _model_for(settings: Any, templates_only: bool) -> Any:
+    """A remote model when one is configured (only capable models draft rewrites); else None."""
+    if templates_only or not str(settings.model).startswith(("openai:", "compat:")):
+        return None
+    from agent.models import make_chat_model
+
+    return make_chat_model(settings.model, settings)
+
+
+def _cli_context(args) -> dict[str, Any]:
+    return {k: v for k, v in {"career_stage": args.stage, "specialty": args.specialty, "goals": args.goal,
+                              "mentor_role": args.role or "", "mentor_specialty": args.mentor_specialty}.items()
+            if v}
+
+
+def _print_critique(c, rank: int | None = None) -> None:
+    head = f"{rank}. " if rank else ""
+    print(f"{head}[{c.verdict.upper()}] score {c.score}: {c.question}")
+    for code in c.notes:
+        print(f"   note: {c.note_messages[code]}")
+    print(f"   {c.explanation}")
+    for r in c.rewrites:
+        print(f"   -> {r}")
+
+
+def run_sharpen(args, settings) -> int:
+    from agent.questions import sharpen, sharpen_batch, split_questions
+
+    context = _cli_context(args)
+    citer = citer_for(settings)
+    model = _model_for(settings, args.templates)
+    if args.jsonl:
+        return run_jsonl(sys.stdin, sys.stdout, context, citer=citer, model=model)
+    if args.question is not None:
+        if not args.question.strip():
+            print("error: the question is empty; pass the question in quotes.", file=sys.stderr)
+            return 2
+        critique = sharpen(args.question, context, citer=citer, model=model)
+        if args.json:
+            print(json.dumps(critique.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_critique(critique)
+        return 0
+    if sys.stdin.isatty():
+        print("error: give a question in quotes, or pipe a list of questions on stdin.", file=sys.stderr)
+        return 2
+    questions = split_questions(sys.stdin.read())
+    if not questions:
+        print("error: no questions found on stdin.", file=sys.stderr)
+        return 2
+    ranked = sharpen_batch(questions, context, citer=citer, model=model)
+    if args.json:
+        print(json.dumps([c.to_dict() for c in ranked], ensure_ascii=False, indent=2))
+    else:
+        for i, c in enumerate(ranked, 1):
+            _print_critique(c, i)
+    return 0
+
+
+def _line_context(base: dict[str, Any], extra: Any) -> dict[str, Any]:
+    if extra is None:
+        return base
+    if not isinstance(extra, dict):
+        raise InputError("'context' must be an object")
+    return {**base, **extra}
+
+
+def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: Any = None,
+              model: Any = None) -> int:
+    """One result line per input line; a bad line gets an ``error`` line and the rest still run."""
+    from agent.questions import sharpen
+
+    for raw in stdin:
+        if not raw.strip():
+            continue
+        ident = None
+        try:
+            row = json.loads(raw)
+            if not isinstance(row, dict):
+                raise InputError("each line must be a JSON object")
+            ident = row.get("id")
+            question = row.get("question")
+            if not isinstance(question, str) or not question.strip():
+                raise InputError("'question' must be a non-empty string")
+            c = sharpen(question, _line_context(context or {}, row.get("context")), citer=citer, model=model)
+            out = {"id": ident, "verdict": c.verdict, "flags": c.flags, "notes": c.notes, "score": c.score,
+                   "rewrites": c.rewrites}
+        except json.JSONDecodeError as exc:
+            out = {"id": None, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"}
+        except InputError as exc:
+            out = {"id": ident, "error": str(exc)}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+def run_eval(args, settings) -> int:
+    from agent.question_eval import default_sets, evaluate, format_report, load_examples
+
+    sets = {Path(p).stem: Path(p) for p in args.sets} if args.sets else default_sets(settings.project_root)
+    missing = [str(p) for p in sets.values() if not p.exists()]
+    if missing:
+        print(f"error: evaluation set(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    citer = citer_for(settings)
+    results = {}
+    for name, path in sets.items():
+        try:
+            examples = load_examples(path)
+        except (ValueError, json.JSONDecodeError) as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            return 2
+        results[name] = evaluate(examples, check_rewrites=not args.no_rewrites, citer=citer)
+    if args.json:
+        print(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(format_report(name, report) for name, report in results.items()))
+    return 0

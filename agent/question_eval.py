@@ -1,0 +1,112 @@
+"""Quality figures for the question sharpener on labelled JSONL sets.
+
+Each line is ``{"question": str, "flags": [..], "context"?: {..}}``. Flags are scored as multi-label:
+one precision/recall/F1 per flag, plus "no_flag" where the positive class is an empty flag list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.question_rules import FLAGS
+from agent.questions import judge, sharpen
+
+LABELS = ("too_open", "googleable", "pumping", "no_flag")
+SET_NAMES = ("questions_dev", "questions_own")
+
+
+def load_examples(path: str | Path) -> list[dict[str, Any]]:
+    """Read a labelled JSONL file; blank lines are skipped."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            if not isinstance(row.get("question"), str) or not isinstance(row.get("flags"), list):
+                raise ValueError(f"{path}:{n}: each line needs a 'question' string and a 'flags' list")
+            rows.append(row)
+    return rows
+
+
+def default_sets(project_root: str | Path) -> dict[str, Path]:
+    base = Path(project_root) / "tests" / "eval_data"
+    return {name: base / f"{name}.jsonl" for name in SET_NAMES}
+
+
+@dataclass
+class Report:
+    """Per-label precision/recall/F1, macro-F1 and the share of rewrites that come back flag-free."""
+
+    n: int
+    per_label: dict[str, dict[str, float]]
+    macro_f1: float
+    rewrites_checked: int
+    rewrites_flag_free: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def rewrite_pass_rate(self) -> float:
+        return self.rewrites_flag_free / self.rewrites_checked if self.rewrites_checked else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "per_label": self.per_label, "macro_f1": round(self.macro_f1, 4),
+                "rewrites_checked": self.rewrites_checked, "rewrites_flag_free": self.rewrites_flag_free,
+                "rewrite_pass_rate": round(self.rewrite_pass_rate, 4), "errors": self.errors}
+
+
+def _labels(flags: Iterable[str]) -> set[str]:
+    found = {f for f in flags if f in FLAGS}
+    return found or {"no_flag"}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+def evaluate(examples: Iterable[Mapping[str, Any]], *, check_rewrites: bool = True,
+             citer: Any = None) -> Report:
+    """Score the rules on labelled examples and re-check every rewrite they propose."""
+    counts = {label: [0, 0, 0] for label in LABELS}  # tp, fp, fn
+    checked = passed = n = 0
+    errors: list[dict[str, Any]] = []
+    for row in examples:
+        n += 1
+        context = row.get("context")
+        if check_rewrites:
+            critique = sharpen(row["question"], context, citer=citer)
+            for rewrite in critique.rewrites:
+                checked += 1
+                if not judge(rewrite, context).flags:
+                    passed += 1
+        else:
+            critique = judge(row["question"], context)
+        gold, got = _labels(row["flags"]), _labels(critique.flags)
+        for label in LABELS:
+            counts[label][0] += label in gold and label in got
+            counts[label][1] += label not in gold and label in got
+            counts[label][2] += label in gold and label not in got
+        if gold != got:
+            errors.append({"question": row["question"], "expected": sorted(gold), "got": sorted(got)})
+    per_label = {label: _prf(*counts[label]) for label in LABELS}
+    macro = sum(v["f1"] for v in per_label.values()) / len(LABELS)
+    return Report(n, per_label, macro, checked, passed, errors)
+
+
+def format_report(name: str, report: Report) -> str:
+    """A small plain-text table."""
+    lines = [f"{name}: {report.n} questions",
+             f"  {'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    for label, v in report.per_label.items():
+        lines.append(f"  {label:<12} {v['precision']:>9.3f} {v['recall']:>7.3f} {v['f1']:>6.3f} {v['support']:>8}")
+    lines.append(f"  macro-F1 {report.macro_f1:.3f}")
+    lines.append(f"  rewrites flag-free {report.rewrites_flag_free}/{report.rewrites_checked} "
+                 f"({report.rewrite_pass_rate:.1%})")
+    for err in report.errors[:10]:
+        lines.append(f"  miss: {err['expected']} -> {err['got']}: {err['question']}")
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""Word classes the question rules are built on: closed-class vocabulary, not example phrases.
+
+A question is judged by how much *specific* content it carries once function words, light verbs,
+advice vocabulary and bare field names are set aside; these sets define those classes.
+"""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a an the and or but if then so than that this these those there here of in on at to for from by with
+    about into onto over under through during before after above below up down out off again further once
+    i me my mine myself we us our you your yours yourself he him his she her they them their it its
+    is am are was were be been being have has had do does did will would shall should can could may might
+    must ought not no nor only own same too very just also even still yet ever as such both each few more
+    most other some any all much many what which who whom whose when where why how whether while because
+    until since around toward towards among per via within without upon across along onto against
+    one ones lot lots really quite rather maybe perhaps please thanks thank kind sort bit now well""".split()
+)
+
+# Verbs that carry almost no topic on their own ("what should I *do*", "tell me", "what do you *think*").
+LIGHT_VERBS = frozenset(
+    """be do does did done doing get gets got getting go goes went going gone make makes made making take
+    takes took taken taking see sees saw seen seeing know knows knew known knowing think thinks thought
+    tell tells told telling say says said give gives gave given giving want wants wanted need needs needed
+    like likes liked become becomes became recommend recommends recommended suggest suggests suggested
+    share shares shared ask asks asked help helps helped start starting started put keep let come came look
+    looks feel feels seem seems try tries use advise expect figure find succeed succeeding talk talking
+    hear learn improve plan planning consider considering""".split()
+)
+
+# Advice-seeking and evaluative vocabulary: words that make a question sound weighty without a target.
+GENERIC = frozenset(
+    """advice advices tip tips thought thoughts guidance wisdom word words recommendation recommendations
+    suggestion suggestions insight insights pointer pointers takeaway takeaways opinion opinions view views
+    take perspective input idea ideas lesson lessons career careers life success successful future thing
+    things anything everything something nothing path paths way ways doctor doctors physician physicians
+    good better best great important general generally someone somebody anyone everyone people person
+    overall journey secret secrets world healthcare health field fields area areas profession job jobs
+    work stuff aware next step steps forward direction general start beginning new young like
+    able sure right wrong whole big biggest main key top most certain useful helpful starting
+    recommend happy thing's yourself myself""".split()
+)
+
+SPECIALTIES = (
+    "addiction medicine", "allergy and immunology", "anesthesiology", "anaesthesia", "anesthesia",
+    "cardiac surgery", "cardiology", "cardiothoracic surgery", "child psychiatry", "colorectal surgery",
+    "critical care", "dermatology", "emergency medicine", "endocrinology", "family medicine",
+    "gastroenterology", "general surgery", "general practice", "geriatrics", "global health",
+    "hematology", "hepatology", "hospice", "hospital medicine", "infectious disease", "infectious diseases",
+    "internal medicine", "interventional cardiology", "interventional radiology", "medical education",
+    "academic medicine", "neonatology", "nephrology", "neurology", "neurosurgery", "nuclear medicine",
+    "obstetrics and gynecology", "obstetrics", "gynecology", "ob-gyn", "obgyn", "occupational medicine",
+    "oncology", "ophthalmology", "orthopedic surgery", "orthopaedic surgery", "orthopedics", "orthopaedics",
+    "otolaryngology", "ent", "palliative care", "pathology", "pediatrics", "paediatrics",
+    "physical medicine and rehabilitation", "plastic surgery", "preventive medicine", "primary care",
+    "psychiatry", "public health", "pulmonology", "pulmonary medicine", "radiation oncology", "radiology",
+    "rheumatology", "sleep medicine", "sports medicine", "surgery", "surgical oncology", "thoracic surgery",
+    "trauma surgery", "urology", "vascular surgery", "rural medicine", "research", "academia",
+    "clinical research", "patient care", "quality improvement", "health policy", "medicine",
+    "gi", "em", "im", "peds", "icu", "er", "ed",
+)
+
+# Practitioner nouns mapped to their field, so "what does a radiologist earn" keeps "radiology".
+PRACTITIONERS = {
+    "anesthesiologist": "anesthesiology", "cardiologist": "cardiology", "dermatologist": "dermatology",
+    "endocrinologist": "endocrinology", "gastroenterologist": "gastroenterology",
+    "geriatrician": "geriatrics",
+    "hematologist": "hematology", "hospitalist": "hospital medicine", "internist": "internal medicine",
+    "intensivist": "critical care", "neonatologist": "neonatology", "nephrologist": "nephrology",
+    "neurologist": "neurology", "neurosurgeon": "neurosurgery", "obstetrician": "obstetrics",
+    "oncologist": "oncology", "ophthalmologist": "ophthalmology", "pathologist": "pathology",
+    "pediatrician": "pediatrics", "paediatrician": "pediatrics", "psychiatrist": "psychiatry",
+    "pulmonologist": "pulmonology", "radiologist": "radiology", "rheumatologist": "rheumatology",
+    "surgeon": "surgery", "urologist": "urology", "family physician": "family medicine",
+    "family doctor": "family medicine", "gp": "general practice", "emergency physician": "emergency medicine",
+}
+
+# Words naming a field or a training stage: they place a question but do not give it a target.
+FIELD_WORDS = frozenset(
+    {w for s in SPECIALTIES for w in s.replace("-", " ").split()} - STOPWORDS - {"patient"}
+    | {w.split()[-1] for w in PRACTITIONERS}
+    | set(
+        """medical med school schools student students resident residents residency residencies intern
+        interns internship fellow fellows fellowship fellowships attending attendings faculty training
+        trainee trainees clinical clinician clinicians academic specialty specialties subspecialty
+        specialist specialists practice hospital hospitals program programs clerkship rotations nurse
+        pgy year years first second third fourth fifth final senior junior early stage level currently
+        interested interest passionate leaning lean toward thinking curious considering going
+        graduate graduating""".split()
+    )
+)
+
+QUESTION_WORDS = frozenset("what which who whom whose when where why how whether".split())
+AUXILIARIES = frozenset(
+    """is are was were am do does did can could would will should shall may might must have has had
+    isn't aren't wasn't weren't don't doesn't didn't can't couldn't wouldn't won't shouldn't haven't
+    hasn't""".split()
+)
+IMPERATIVES = frozenset("tell describe share explain walk talk give list name please help introduce".split())
+
+# Nouns of things a mentor can hand over: the object of a favour request.
+OUTCOMES = (
+    r"jobs?|positions?|posts?|spots?|places?|seats?|slots?|interviews?|offers?|residency|fellowship|elective|"
+    r"rotations?|externship|observership|shadowing|placements?|internship|authorship|co-?authorship|letters?|"
+    r"references?|recommendations?|promotion|nominations?|contracts?|shifts?|introductions?|intros?|"
+    r"contacts?|numbers?|e-?mails?|phone|openings?|vacanc(?:y|ies)|roles?|invitations?|invites?|"
+    r"scholarships?|grants?|awards?|raise|admission|acceptance|schedule|programs?|lab|team|project"
+)
+
+TOKEN_RE = re.compile(r"[a-z][a-z0-9'-]*|\d+")

@@ -1,0 +1,346 @@
+"""Sharpen questions: judge a question the user plans to ask a senior doctor, explain it, and rewrite it.
+
+    critique = sharpen("I'm interested in cardiology. What should I know?",
+                       {"career_stage": "resident", "specialty": "internal medicine", "mentor_role": "mentor"})
+    critique.verdict   # "too_open"
+    critique.rewrites  # 2-3 flag-free questions that keep "cardiology" and fit a traditional mentor
+
+Rules decide everything (see ``agent.question_rules``). A capable chat model may draft rewrites, but each
+draft is re-checked with the same rules and only flag-free ones are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent.errors import InputError
+from agent.question_notes import detect_notes, has_personal_context, score
+from agent.question_rewrites import (
+    dress,
+    extract_subject,
+    fill,
+    find_field,
+    parse_model_rewrites,
+    template_choices,
+)
+from agent.question_rules import FLAGS, ROLES, detect_flags, parse
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+_EXPLAIN = {
+    "pumping": "Pumping: it asks the mentor to hand over a favour, a spot or a connection instead of advice. "
+               "Ask how they would approach the goal; support tends to follow once they know your work.",
+    "googleable": "Googleable: a program website, society page or survey answers this faster. Look it up "
+                  "first, then ask what it meant for them.",
+    "too_open": "Too open: there is no decision, skill or situation the mentor could answer in a few minutes. "
+                "Name the choice or problem in front of you.",
+    "strong": "Strong: specific, and answerable from the mentor's own experience or judgement.",
+}
+_QUERIES = {
+    "pumping": "pumping questions asking for favours, spots or connections",
+    "googleable": "googleable questions durations requirements salaries deadlines",
+    "too_open": "too open questions what is your best advice",
+    "strong": "specific targeted answerable question with personal context",
+}
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    """Who is asking and whom: the user's profile plus the mentor's likely role and specialty."""
+
+    name: str = ""
+    career_stage: str = ""
+    specialty: str = ""
+    goals: str = ""
+    interests: str = ""
+    mentor_role: str = ""
+    mentor_specialty: str = ""
+
+    @classmethod
+    def coerce(cls, value: QuestionContext | Mapping[str, Any] | None) -> QuestionContext:
+        """Build from None, a QuestionContext, or a dict (flat, or with nested ``profile``/``mentor``).
+
+        Raises:
+            InputError: the mentor role is not one of mentor, coach, sponsor, connector.
+        """
+        if value is None:
+            return cls()
+        if isinstance(value, QuestionContext):
+            return value
+        if not isinstance(value, Mapping):
+            raise InputError("The question context must be an object with profile and mentor fields.")
+        flat: dict[str, Any] = {}
+        profile = value.get("profile")
+        if isinstance(profile, Mapping):
+            flat.update(profile)
+        mentor = value.get("mentor")
+        if isinstance(mentor, Mapping):
+            estimate = mentor.get("role_estimate")
+            role = mentor.get("role") or (estimate.get("role") if isinstance(estimate, Mapping) else "")
+            flat.update(mentor_role=role or "", mentor_specialty=mentor.get("specialty") or "")
+        flat.update({k: v for k, v in value.items() if k not in ("profile", "mentor")})
+        aliases = {"stage": "career_stage", "goal": "goals", "role": "mentor_role"}
+        values = {}
+        for key, raw in flat.items():
+            key = aliases.get(key, key)
+            if key in cls.__dataclass_fields__ and raw:
+                values[key] = "; ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw).strip()
+        role = values.get("mentor_role", "").lower()
+        if role and role not in ROLES:
+            raise InputError(f"Unknown mentor role {role!r}: use one of {', '.join(ROLES)}.")
+        values["mentor_role"] = role
+        return cls(**values)
+
+    @property
+    def first_goal(self) -> str:
+        return re.split(r"[;\n]", self.goals)[0].strip() if self.goals else ""
+
+
+@dataclass
+class Critique:
+    """The judgement of one question. ``to_dict()`` gives the JSON form."""
+
+    question: str
+    flags: list[str]
+    verdict: str
+    notes: list[str]
+    note_messages: dict[str, str]
+    score: int
+    explanation: str
+    citations: list[dict[str, str]] = field(default_factory=list)
+    rewrites: list[str] = field(default_factory=list)
+    rewrite_source: str = "templates"
+    subject: str | None = None
+
+    @property
+    def strong(self) -> bool:
+        return not self.flags
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _verdict(flags: list[str]) -> str:
+    return next((f for f in FLAGS if f in flags), "strong")
+
+
+def judge(question: str, context: QuestionContext | Mapping[str, Any] | None = None) -> Critique:
+    """Flags, verdict, notes and score only: no citations, no rewrites. Cheap; used to check rewrites."""
+    ctx = QuestionContext.coerce(context)
+    text = " ".join((question or "").split())
+    if not text:
+        raise InputError("The question is empty: type the question you plan to ask.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"The question is too long ({len(text)} characters); keep it under {MAX_QUESTION_CHARS}.")
+    p = parse(text)
+    flags, partly = detect_flags(p)
+    notes = detect_notes(p, ctx.mentor_role or None, partly)
+    verdict = _verdict(flags)
+    return Critique(question=text, flags=flags, verdict=verdict, notes=list(notes), note_messages=notes,
+                    score=score(flags, notes, p), explanation=_EXPLAIN[verdict])
+
+
+def _cite(citer: Any, verdict: str, notes: list[str], role: str) -> list[dict[str, str]]:
+    if citer is None:
+        return []
+    searches = [(_QUERIES[verdict], "question-quality")]
+    if role and ("role_misfit" in notes or verdict == "strong"):
+        topic = "questions-for-sponsors-connectors" if role in ("sponsor", "connector") else "questions-for-mentors"
+        searches.insert(0 if "role_misfit" in notes or verdict == "strong" else 1,
+                        (f"questions to ask a {role}", topic))
+    seen, out = set(), []
+    for query, topic in searches:
+        try:
+            passages = citer.search(query, k=2, topic=topic)
+        except Exception as exc:  # a citation failure must not cost the user the critique
+            log.warning("citation search failed: %s", exc)
+            continue
+        for p in passages:
+            key = (p.source_path, p.heading)
+            if key not in seen:
+                seen.add(key)
+                out.append({"title": p.title, "heading": p.heading, "source_path": str(p.source_path)})
+    return out[:3]
+
+
+def _explain(critique: Critique, citations: list[dict[str, str]]) -> str:
+    parts = [_EXPLAIN[critique.verdict]]
+    parts += [critique.note_messages[c] for c in critique.notes if c != "no_context" or critique.strong]
+    if citations:
+        refs = [f"{c['title']} ({c['heading']})" if c["heading"] else c["title"] for c in citations]
+        parts.append("See: " + "; ".join(refs) + ".")
+    return " ".join(parts)
+
+
+def _is_capable(model: Any) -> bool:
+    if model is None:
+        return False
+    try:
+        from agent.models import is_capable
+    except ImportError:
+        return False
+    try:
+        return bool(is_capable(model))
+    except Exception:  # an unknown object is treated as a weak model
+        return False
+
+
+def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
+    from langchain_core.messages import HumanMessage
+
+    from agent.prompts import load_prompt
+
+    prompt = load_prompt("question_rewrite").render(
+        question=critique.question, verdict=critique.verdict, flags=critique.flags,
+        notes=[critique.note_messages[c] for c in critique.notes], mentor_role=ctx.mentor_role or "unknown",
+        mentor_specialty=ctx.mentor_specialty, career_stage=ctx.career_stage, specialty=ctx.specialty,
+        goals=ctx.goals, subject=subject, count=3,
+    )
+    reply = model.invoke([HumanMessage(content=prompt)])
+    return parse_model_rewrites(str(getattr(reply, "content", reply)))
+
+
+def _template_drafts(critique: Critique, ctx: QuestionContext) -> tuple[list[str], str | None]:
+    p = parse(critique.question)
+    profile_field = find_field(" ".join([ctx.goals.lower(), ctx.specialty.lower()])) or (
+        ctx.specialty.lower() or None)
+    subject = extract_subject(p.text, profile_field)
+    flag = critique.flags[0] if critique.flags else None
+    goal = ctx.first_goal
+    if goal.lower().startswith("to "):
+        goal = ""  # "aiming for to ..." does not read; the goal still appears in the intro sentence
+    bodies = [fill(t, subject, p.text, goal) for t in template_choices(flag, ctx.mentor_role or None, p.text)]
+    return bodies, subject.topic or subject.field
+
+
+_JOINED = re.compile(r",?\s+(?:and|but|or|also)\s+(?=(?:what|how|why|which|who|when|where|would|could|do|did|does|"
+                     r"is|are|can|should|have)\b)|;\s+", re.IGNORECASE)
+
+
+def _own_repairs(critique: Critique) -> list[str]:
+    """For a flag-free question: the user's own words, split into single questions when several are joined."""
+    if critique.flags:
+        return []
+    sentences = re.split(r"(?<=[.?!])\s+", critique.question)
+    context = " ".join(s for s in sentences if not s.endswith("?"))
+    asks = [s for s in sentences if s.endswith("?")]
+    pieces = [c.strip(" ,?") for a in asks for c in _JOINED.split(a) if c and c.strip(" ,?")]
+    if len(pieces) < 2:
+        return [critique.question] if "no_context" in critique.notes else []
+    # Later parts often lean on the first ("...and what would you do differently?"), so keep the first only.
+    first = pieces[0]
+    return [" ".join(filter(None, [context, first[0].upper() + first[1:] + "?"]))]
+
+
+def _keep_flag_free(drafts: Iterable[str], ctx: QuestionContext, want: int, have: list[str], *,
+                    dressed: bool) -> list[str]:
+    """Append drafts that the rules find flag-free (and fitting the role) until ``want`` are kept."""
+    seen = {d.lower() for d in have}
+    for draft in drafts:
+        if len(have) >= want:
+            break
+        draft = " ".join(draft.split())
+        if not dressed:
+            draft = dress(draft, len(have), ctx.career_stage, ctx.specialty, ctx.first_goal)
+        if not draft or draft.lower() in seen or len(draft) > MAX_QUESTION_CHARS:
+            continue
+        try:
+            checked = judge(draft, ctx)
+        except InputError:
+            continue
+        if checked.strong and "role_misfit" not in checked.notes:
+            have.append(draft)
+            seen.add(draft.lower())
+    return have
+
+
+def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None = None, *,
+            citer: Any = None, model: Any = None, rewrites: int = 3) -> Critique:
+    """Judge a question, explain the verdict with sources, and propose flag-free rewrites.
+
+    Args:
+        question: the question the user plans to ask (one question, possibly with a line of context).
+        context: a :class:`QuestionContext` or a dict with the user's profile (career_stage, specialty,
+            goals, interests) and the mentor's likely role (``mentor_role``) and specialty.
+        citer: any object with ``search(query, k, *, role, stage, topic) -> list[Passage]``; None for no
+            citations.
+        model: a chat model; only a capable one (``agent.models.is_capable``) drafts rewrites, and its drafts
+            are kept only when the rules find no flag in them. Otherwise rewrites come from templates.
+        rewrites: how many rewrites to return (2-3 by default: 3).
+
+    Returns:
+        A :class:`Critique`.
+
+    Raises:
+        InputError: the question is empty or too long, or the context has an unknown mentor role.
+    """
+    ctx = QuestionContext.coerce(context)
+    critique = judge(question, ctx)
+    citations = _cite(citer, critique.verdict, critique.notes, ctx.mentor_role)
+    critique.citations = citations
+    critique.explanation = _explain(critique, citations)
+    if rewrites <= 0:
+        return critique
+    templates, subject = _template_drafts(critique, ctx)
+    critique.subject = subject
+    kept: list[str] = []
+    if _is_capable(model):
+        try:
+            drafts = _model_drafts(model, critique, ctx, subject or "")
+            kept = _keep_flag_free(drafts, ctx, rewrites, [], dressed=True)
+        except Exception as exc:  # the model is optional; templates always work
+            log.warning("model rewrites failed, using templates: %s", exc)
+        if kept:
+            critique.rewrite_source = "model" if len(kept) >= rewrites else "model+templates"
+    own = [d if has_personal_context(parse(d)) else dress(d, 0, ctx.career_stage, ctx.specialty, ctx.first_goal)
+           for d in _own_repairs(critique)]
+    kept = _keep_flag_free(own, ctx, rewrites, kept, dressed=True)
+    critique.rewrites = _keep_flag_free(templates, ctx, rewrites, kept, dressed=False)
+    return critique
+
+
+def sharpen_batch(questions: Iterable[str], context: QuestionContext | Mapping[str, Any] | None = None, *,
+                  citer: Any = None, model: Any = None, rewrites: int = 3) -> list[Critique]:
+    """Sharpen several questions and rank them best first (by score; ties keep the input order).
+
+    Empty entries are skipped.
+    """
+    ctx = QuestionContext.coerce(context)
+    items = [q for q in questions if q and q.strip()]
+    critiques = [sharpen(q, ctx, citer=citer, model=model, rewrites=rewrites) for q in items]
+    order = sorted(range(len(critiques)), key=lambda i: (-critiques[i].score, i))
+    return [critiques[i] for i in order]
+
+
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2013>]+|\(?\d{1,3}[.):\]]|\(?[a-zA-Z][.)]|Q\d+[.:)]?)\s+")
+
+
+def split_questions(text: str) -> list[str]:
+    """Split a pasted list (numbered, bulleted or one per line) into questions.
+
+    A line without a bullet or number that starts in lower case continues the previous item when that item
+    has not ended, so a question wrapped over two lines stays whole. Several questions on one
+    unnumbered line stay together: that is a note for the user, not a split.
+    """
+    items: list[str] = []
+    open_item = False
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            open_item = False
+            continue
+        bulleted = bool(_BULLET.match(line))
+        line = _BULLET.sub("", line).strip().strip('"').strip()
+        if not line:
+            continue
+        if open_item and not bulleted and items and line[0].islower():
+            items[-1] = f"{items[-1]} {line}"
+        else:
+            items.append(line)
+        open_item = not items[-1].rstrip().endswith(("?", "."))
+    return [" ".join(i.split()) for i in items if i.strip()]
