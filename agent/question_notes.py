@@ -39,7 +39,7 @@ _LEADING = re.compile(
     r"|\bthe\s+(?:best|right|smartest|obvious|only)\s+(?:choice|option|path|move|decision)\s*,"
 )
 PERSONAL_CONTEXT = re.compile(
-    r"\bi\s+(?:am|have|was|want|would\s+like|plan|hope|enjoy|like|love|struggle|tend|trained|did|need|got|"
+    r"\bi\s+(?:am|have|was|want|would\s+like|would\s+love|plan|hope|enjoy|like|love|struggle|tend|trained|did|need|got|"
     r"joined|just|recently|will|chose|finished|started|work|worked|moved|switched|freeze|feel|keep|spent|"
     r"matched|took|teach|lead|run|see)\b"
     r"|\bmy\s+(?:residency|fellowship|program|training|clinic|goal|goals|plan|background|research|year|current|"

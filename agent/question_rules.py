@@ -25,6 +25,7 @@ from agent.question_lexicon import (
     LIGHT_VERBS,
     OUTCOMES,
     QUESTION_WORDS,
+    SPECIALTIES,
     STOPWORDS,
     TOKEN_RE,
 )
@@ -94,7 +95,9 @@ def parse(question: str) -> Parsed:
     if not questions and sentences:
         questions = [sentences[-1]]
     context = [s for s in sentences if s not in questions]
-    clauses = [c.strip(" ,?.!") for q in questions for c in _CLAUSE_SPLIT.split(q) if c and c.strip(" ,?.!")]
+    parts = [c.strip(" ,?.!") for q in questions for c in _CLAUSE_SPLIT.split(q) if c and c.strip(" ,?.!")]
+    # "I have loans; how did you handle debt?" is context plus one question, not two questions.
+    clauses = [c for c in parts if is_question_sentence(c)] or parts
     return Parsed(text, sentences, questions, context, clauses)
 
 
@@ -163,12 +166,30 @@ _VAGUE = _rx(
 )
 
 
+_PAST_EPISODE = _rx(
+    r"""\bdid\s+you\b | \byou\s+(?:have\s+|had\s+)?(?:ever\s+)?(?:\w+ed|gotten|got|given|taken|took|made|had|faced|
+        received|learnt|heard|seen|saw|been\s+\w+)\b
+    | \byou\s+(?:like|love|enjoy|dislike|hate|find|value|miss)\b"""
+)
+_EPISODE_MARK = re.compile(r"\b(?:ever|best|worst|hardest|toughest|biggest|first|last\s+time|most\s+\w+)\b")
+
+
+_BROAD_FIELDS = {"medicine", "research", "academia", "patient care", "clinical research"}
+_FIELD_NAME = re.compile(r"\b(?:" + "|".join(
+    sorted((re.escape(f) for f in SPECIALTIES if len(f) > 3 and f not in _BROAD_FIELDS), key=len, reverse=True)
+) + r")\b")
+
+
 def too_open(p: Parsed) -> bool:
     """Broad question with no concrete target in the question or in the user's stated situation."""
     question = " ".join(p.questions)
     context = " ".join(p.context)
     if _DECISION.search(p.text) and specific_words(p.text) or _PROBLEM.search(context):
         return False
+    if _PAST_EPISODE.search(question) and _EPISODE_MARK.search(question):
+        return False  # "the best advice you've ever been given" asks for one moment of their past
+    if _PAST_EPISODE.search(question) and _FIELD_NAME.search(question):
+        return False  # "how did you know pathology was right for you?" asks about one decision of theirs
     n = len(specific_words(question))
     if n == 0:
         return True
@@ -194,7 +215,9 @@ _FACT = _rx(
         be\s+aware))
     | \bdo\s+you\s+need\s+(?:to|a|an)\b(?!\s+(?:know|do|think|consider|learn|be\s+aware))
     | \bwhat\s+do\s+i\s+need\s+to\s+(?:apply|get|become|qualify|register|pass|take)\b
-    | \b(?:which|what)\s+(?:exams?|tests?|courses?|classes|certifications?|certificates?|licen[cs]es?|
+    | \b(?:do|does|would)\s+(?:i|one|someone|you)\s+have\s+to\s+(?:pass|take|complete|get|have|do)\b
+    | \bwhat\s+(?:is|are)\s+the\s+(?:average|median|typical|mean|usual|normal)\b
+    | \b(?:which|what)\s+(?:\w+\s+)?(?:exams?|tests?|courses?|classes|certifications?|certificates?|licen[cs]es?|
         boards?|credentials?|degrees?)\s+(?:do|does|are|is|should|must)\b
     | \b(?:passing|minimum|cutoff|cut-off|average|median|typical|mean|required|competitive)\s+(?:scores?|
         gpa|mcat|
@@ -207,7 +230,7 @@ _FACT = _rx(
         qualify)\b
     | \bwhat\s+does\s+[\w\s.-]+?\s+(?:stand\s+for|mean)\b | \bdifference\s+between\b | \bdefin(?:e|ition)\b
     | \bwhat\s+does\s+(?:a|an)\s+\w+(?:\s+\w+)?\s+do\b
-    | \b(?:types|kinds|sorts|list)\s+of\b
+    | \b(?:types|kinds|sorts|list|categories|subspecialties|specialties|fellowships)\s+(?:of|in|within)\b
     | \b(?:what|which)\s+(?:\w+\s+){0,2}(?:subspecialties|specialties|fellowships|programs|options|types|
         kinds|
         tracks|pathways|exams|certifications)\s+(?:exist|are\s+there|are\s+available|are\s+offered|can\s+i)\b
@@ -260,6 +283,8 @@ _FAVOUR = _rx(
     | \bbring\w*\s+me\s+(?:on|in|onto|into|aboard)\b | \bput\w*\s+me\s+(?:on|in|forward|up|through|onto)\b
     | \badd\w*\s+me\s+(?:to|as|on)\b | \blet\w*\s+me\s+(?:join|shadow|work|have|come|rotate|sit)\b
     | \bget\w*\s+me\s+(?:in|into|onto|on|a|an|the|my|hired|accepted|through|some|your)\b
+    | \b(?:write|sign|submit|send)\w*\s+(?:my|me\s+a|me\s+an)\s+(?:\w+\s+){{0,2}}?(?:letters?|references?|
+        recommendations?)\b
     | \b(?:find|give|offer|write|arrange|secure|reserve|save|land|grant|book)\w*\s+me\s+(?:\w+\s+){{0,3}}?
         (?:{OUTCOMES})\b
     | \b(?:get|find|arrange|secure|guarantee|reserve|set\s+up|line\s+up|organi[sz]e|
@@ -291,7 +316,8 @@ _FAVOUR_ALONE = _rx(
     rf"""\bput\s+in\s+a\s+(?:good\s+)?word\b | \bpull\s+(?:some\s+|a\s+few\s+)?strings\b |
         \bon\s+my\s+behalf\b
     | \b(?:use|drop|mention)\s+your\s+name\b | \blist\s+you\s+as\s+(?:a\s+|my\s+)?(?:reference|referee)\b
-    | \b(?:anyone|someone|somebody)\s+(?:who|that)\s+(?:could|can|would|might|will)\s+(?:give|get|offer|hire|
+    | \b(?:anyone|someone|somebody|people|who\s+do\s+you\s+know)\s+(?:who|that)\s+(?:could|can|would|might|will)\s+
+        (?:give|get|offer|hire|
         take|find)\s+me\b
     | \b(?:can|could|may|might)\s+i\s+(?:have|get)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}?(?:letter|reference|
         recommendation|spot|place|position|job|interview|introduction|intro|referral)\b
@@ -301,6 +327,8 @@ _FAVOUR_ALONE = _rx(
     | \b(?:can|could|may|might)\s+i\s+(?:shadow|join)\s+you\b
     | \b(?:can|could|may|might)\s+i\s+(?:join|work\s+(?:in|at|for|on))\s+your\b
     | \bvouch\s+for\s+me\b
+    | \bi\s+(?:would\s+love|would\s+like|am\s+hoping\s+for)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}?(?:{OUTCOMES})\s+
+        (?:in|at|on|with)\s+your\b
     | \b(?:any|an?)\s+(?:\w+\s+)?(?:openings?|positions?|spots?|jobs?|places?|vacanc\w+)\s+(?:\w+\s+){{0,3}}?
         for\s+me\b
     | \bwho\s+(?:can|could|would|might|will)\s+(?:get|give|find|offer|hire|take)\s+me\b"""
