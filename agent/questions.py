@@ -160,10 +160,10 @@ def _cite(citer: Any, verdict: str, notes: list[str], role: str) -> list[dict[st
         except Exception as exc:  # a citation failure must not cost the user the critique
             log.warning("citation search failed: %s", exc)
             continue
-        for p in passages:
-            key = (p.source_path, p.heading)
-            if key not in seen:
-                seen.add(key)
+        # One passage per file, preferring a titled section over a file's untitled introduction.
+        for p in sorted(passages, key=lambda p: not p.heading):
+            if str(p.source_path) not in seen:
+                seen.add(str(p.source_path))
                 out.append({"title": p.title, "heading": p.heading, "source_path": str(p.source_path)})
     return out[:3]
 
@@ -299,6 +299,7 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
             critique.rewrite_source = "model" if len(kept) >= rewrites else "model+templates"
     own = [d if has_personal_context(parse(d)) else dress(d, 0, ctx.career_stage, ctx.specialty, ctx.first_goal)
            for d in _own_repairs(critique)]
+    own = [d for d in own if d != critique.question]  # repeating the question unchanged is no rewrite
     kept = _keep_flag_free(own, ctx, rewrites, kept, dressed=True)
     critique.rewrites = _keep_flag_free(templates, ctx, rewrites, kept, dressed=False)
     return critique
