@@ -1,0 +1,399 @@
+"""Rehearse a coffee meeting with a persona whose hidden role shows only through what they do.
+
+Code plans every reply: it picks the next beat for the persona's role, fills a template with facts the
+persona has already stated and with what the user just said, and only then lets a model rephrase it.
+A weak model never writes the reply; a capable one may rephrase the draft, and anything that breaks
+character, states a role or drops the beat's substance falls back to the draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent import persona_beats as pb
+from agent import utterances as ut
+from agent.errors import InputError, MentorPrepError
+from agent.personas import FIRST_NAMES, HOSPITALS, LAST_NAMES, MEETINGS, SPECIALTIES, Persona, specialty_for
+
+log = logging.getLogger(__name__)
+
+_SKILL_WORDS = {
+    "case presentations": r"present|rounds|morning report",
+    "presenting at grand rounds": r"(give|giving|my|a|the) talk\b|slides|grand rounds|lecture|public speaking",
+    "interview answers": r"interview (answers|questions|skills|prep)|mock interview|(my|the|an) interviews?\b(?! at)",
+    "suturing and knot tying": r"sutur|knot|stitch",
+    "ultrasound-guided line placement": r"\blines?\b|ultrasound|procedur|central|cannul",
+    "discharge summaries": r"discharge|notes|document|summar|charting",
+    "difficult family conversations": r"family meeting|bad news|difficult conversation|goals of care|breaking",
+}
+_PERSONAL = (r"when you were|at my stage|your (own )?(path|story|career|journey|decision|experience|job|work|"
+             r"day|life|training|residency)|did you|would you have|surprised you|regret|risk|hardest|"
+             r"favou?rite|best part|what('s| is) it like")
+_PREFERRED = {
+    "mentor": ((_PERSONAL, "share_story"),
+               (r"balance|family|burn|tired|worr|stress|kids|life", "share_wisdom"),
+               (r"meet again|regular|check in|keep in touch|see you again", "propose_regular")),
+    "coach": ((r"practi|drill|rehears|try it|exercise", "practice"), (r"feedback|improve|better at|wrong", "feedback"),
+              (r"resource|read|book|course|checklist|video", "resource")),
+    "sponsor": ((r"\bcv\b|prepare|application|apply|nominat|dossier", "candidacy"),
+                (r"opening|position|opportunit|committee|award|role", "opportunity")),
+    "connector": ((r"who (should|could|else|would)|talk to|people|someone|anyone", "name_people"),
+                  (r"event|conference|society|meetings?\b", "event"), (r"email|contact|reach", "share_contact")),
+}
+_FACT_QUESTIONS = (
+    (r"how many hours", "More hours than I'd like to admit, and fewer than I used to."),
+    (r"how long have you|how many years", "{years} years now, all of them in {specialty}."),
+    (r"where do you work|which hospital|where are you based", "I'm at {hospital}."),
+    (r"what('s| is) your name|who are you", "{name}, {title} at {hospital}."),
+    (r"what do you do\b|what('s| is) your (job|specialty)", "I'm a {title} at {hospital}, {years} years in."),
+)
+
+
+@dataclass
+class Turn:
+    """One line of the rehearsal. ``beat`` is the persona's planned action; ``coaching`` a live note."""
+
+    speaker: str
+    text: str
+    beat: str = ""
+    coaching: dict | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Rehearsal:
+    """The whole state of one rehearsal; JSON-safe through :meth:`to_dict` / :meth:`from_dict`."""
+
+    persona: Persona
+    meeting: str = "coffee"
+    goal: str = ""
+    seed: int = 0
+    turns: list[Turn] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+    closed: bool = False
+
+    def persona_lines(self) -> list[str]:
+        """Everything the persona has said, in order."""
+        return [t.text for t in self.turns if t.speaker == "persona"]
+
+    def user_turns(self) -> list[tuple[int, Turn]]:
+        """(index, turn) for every user line."""
+        return [(i, t) for i, t in enumerate(self.turns) if t.speaker == "user"]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["persona"] = self.persona.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Rehearsal:
+        persona_fields = {k: v for k, v in data["persona"].items() if k in Persona.__dataclass_fields__}
+        return cls(persona=Persona(**persona_fields), meeting=data.get("meeting", "coffee"),
+                   goal=data.get("goal", ""), seed=int(data.get("seed", 0)),
+                   turns=[Turn(**t) for t in data.get("turns", [])], pending=list(data.get("pending", [])),
+                   facts=dict(data.get("facts", {})), used=dict(data.get("used", {})),
+                   closed=bool(data.get("closed", False)))
+
+
+def _invent_facts(persona: Persona, rng: random.Random) -> dict:
+    """Everything the persona may mention later, fixed up front so it stays consistent."""
+    spec = specialty_for(persona)
+    surnames = [n for n in LAST_NAMES if n not in persona.name]
+    firsts = [n for n in FIRST_NAMES if n not in persona.name]
+    rng.shuffle(surnames)
+    other_hospitals = [h for h in HOSPITALS if h != persona.hospital
+                       and ("Children" not in h or persona.specialty == "pediatrics")]
+    roles = list(spec.contact_roles)
+    rng.shuffle(roles)
+    contacts = [{"name": f"Dr. {rng.choice(firsts)} {surnames[i]}",
+                 "role": roles[i % len(roles)].format(hospital=rng.choice(other_hospitals))} for i in range(3)]
+    skill = rng.choice(spec.skills)
+    return {
+        "story": rng.choice(pb.STORIES).format(specialty=persona.specialty, hospital=persona.hospital),
+        "cadence": rng.choice(pb.CADENCES),
+        "contacts": contacts,
+        "ally": f"Dr. {surnames[3]}",
+        "opportunity": rng.choice(spec.opportunities),
+        "decision_maker": rng.choice(("the program director", "the chair", "the dean",
+                                      "the selection committee")),
+        "event": rng.choice(spec.events),
+        "skill": skill.name,
+        "skill_locked": False,
+        "told": [],
+    }
+
+
+def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", seed: int = 0) -> Rehearsal:
+    """Set up a rehearsal; the persona speaks first.
+
+    Args:
+        persona: who the user meets (see :mod:`agent.personas`).
+        meeting: ``coffee``, ``follow-up`` or ``video``.
+        goal: what the user wants from the meeting, in their words.
+        seed: makes the plan, names and wording reproducible.
+
+    Raises:
+        InputError: unknown meeting type.
+    """
+    if meeting not in MEETINGS:
+        raise InputError(f"Meeting type must be one of {', '.join(MEETINGS)}, not {meeting!r}.")
+    rng = random.Random(f"{seed}:{persona.id}:setup")
+    state = Rehearsal(persona=persona, meeting=meeting, goal=(goal or "").strip(), seed=int(seed))
+    state.facts = _invent_facts(persona, rng)
+    state.pending = pb.plan_beats(persona.role, rng)[1:]
+    opener = [rng.choice(pb.MEETING_OPENERS[meeting])]
+    if meeting == "follow-up" and state.goal:
+        topic = ut.key_phrase(state.goal) or "your plans"
+        opener.append(f"Last time we started on {topic}. Where have you got to?")
+    if persona.busy:
+        opener.append("I've only got about fifteen minutes before my next meeting, so let's dive in.")
+    else:
+        opener.append(rng.choice(pb.UNHURRIED_TIME_CUES))
+    opener.append(_line(state, "open", ut.Reading(), rng))
+    state.turns.append(Turn("persona", pb.sanitize(" ".join(opener)), "open"))
+    return state
+
+
+def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None) -> Turn:
+    """Record the user's line and return the persona's reply (also appended to ``state.turns``).
+
+    Args:
+        state: the rehearsal, updated in place.
+        user_text: what the user said.
+        model: optional chat model; a weak one is never trusted with the reply, a capable one may
+            rephrase the planned draft (validated, with the draft as fallback).
+        citer: unused by the persona itself; accepted so callers can pass one object everywhere.
+    """
+    text = " ".join((user_text or "").split())
+    if not text:
+        raise InputError("Say something to the persona first.")
+    state.turns.append(Turn("user", text))
+    reading = ut.read(text)
+    rng = random.Random(f"{state.seed}:{state.persona.id}:{len(state.turns)}")
+    beat = _choose_beat(state, text, reading, rng)
+    topical = _topical(state, beat, reading, rng)
+    lead = _lead(state, reading, rng, beat, echo_topic=not topical)
+    body = _line(state, beat, reading if topical else ut.Reading(), rng)
+    parts = [lead, body]
+    if state.persona.busy and beat == "close":
+        parts.insert(0, rng.choice(pb.BUSY_GOODBYES))
+    elif state.persona.busy and (state.facts.get("cued_at", -9) < len(state.turns) - 2 or rng.random() < 0.4):
+        parts.insert(0, _time_cue(state, rng))
+        state.facts["cued_at"] = len(state.turns)
+    elif not state.persona.busy and beat not in {"close", "after"} and rng.random() < 0.7:
+        parts.append(_more(state, beat, rng))
+    draft = pb.sanitize(" ".join(p for p in parts if p))
+    reply = draft
+    if model is not None and not reading.hijack and beat != "after":
+        reply = _rephrase(model, state, beat, draft) or draft
+    turn = Turn("persona", pb.sanitize(reply), beat)
+    state.turns.append(turn)
+    return turn
+
+
+def _topical(state: Rehearsal, beat: str, reading: ut.Reading, rng: random.Random) -> bool:
+    """Whether this beat should be phrased around the user's topic (then the lead does not echo it)."""
+    spec = pb.BEATS[state.persona.role].get(beat)
+    personal = reading.topic.startswith("my ") or reading.favour or reading.hijack
+    return bool(reading.topic and spec and spec.topic_lines and not personal and rng.random() < 0.6)
+
+
+def _time_cue(state: Rehearsal, rng: random.Random) -> str:
+    used = state.used.setdefault("time", [])
+    cue = rng.choice([c for c in pb.BUSY_TIME_CUES if c not in used[-3:]])
+    used.append(cue)
+    return cue
+
+
+def stream_persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None,
+                        ) -> Iterator[str]:
+    """Like :func:`persona_turn` but yields the reply in small chunks (for ``st.write_stream``).
+
+    The reply is checked as a whole before anything is shown, so the chunks are released after validation.
+    """
+    turn = persona_turn(state, user_text, model=model, citer=citer)
+    words = turn.text.split(" ")
+    for i, word in enumerate(words):
+        yield word if i == 0 else " " + word
+
+
+def _choose_beat(state: Rehearsal, text: str, reading: ut.Reading, rng: random.Random) -> str:
+    if state.closed and reading.questions and not reading.closing and not reading.hijack:
+        state.closed = False  # one more question after goodbye: answer it
+        state.facts["reopened"] = True
+    if state.closed:
+        return "after"
+    if reading.closing and (len(state.user_turns()) >= 3 or ut.says_goodbye(text)):
+        state.closed = True
+        return "close"
+    reading.closing = False
+    role = state.persona.role
+    for pattern, beat in _PREFERRED[role]:
+        if beat in state.pending and re.search(pattern, text, re.I) and not reading.hijack:
+            state.pending.remove(beat)
+            return beat
+    if state.pending:
+        return state.pending.pop(0)
+    last = next((t.beat for t in reversed(state.turns) if t.speaker == "persona"), "")
+    return rng.choice([b for b in pb.CORE_ORDER[role] if b != last])
+
+
+def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, *, echo_topic: bool = True) -> str:
+    """The persona's reaction to what the user just said, before the planned beat."""
+    persona, text = state.persona, state.turns[-1].text
+    slots = _slots(state, reading)
+    if reading.hijack:
+        return rng.choice(pb.DEFLECTIONS).format(**slots)
+    if state.facts.pop("reopened", False):
+        return rng.choice(pb.REOPEN)
+    if reading.closing or state.closed:
+        return ""
+    for pattern, answer in _FACT_QUESTIONS:
+        if re.search(pattern, text, re.I):
+            return answer.format(**slots)
+    if reading.favour:
+        return pb.FAVOUR_REPLIES[persona.role]
+    mentioned = [c for c in state.facts["contacts"] if c["name"].split()[-1].lower() in text.lower()]
+    if mentioned and mentioned[0]["name"] in " ".join(state.persona_lines()):
+        return f"{mentioned[0]['name']}, yes: they {mentioned[0]['role']}."
+    if reading.questions and re.search(_PERSONAL, text, re.I) and beat != "share_story":
+        return pb.PERSONAL_ANSWERS[persona.role].format(**slots)
+    if reading.intro and len(state.user_turns()) <= 2:
+        state.facts["user_stage"] = reading.stage
+        article = "an" if reading.stage[:1] in "aeio" else "a"
+        return f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage else "Nice to meet you."
+    if persona.busy and rng.random() < 0.6:
+        return ""  # no time for pleasantries
+    if reading.questions:
+        key = "question" if reading.topic and echo_topic else "question_plain"
+        return rng.choice(pb.ACKS[key]).format(**slots)
+    if reading.thanks:
+        return rng.choice(pb.ACKS["thanks"])
+    key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.6 else "statement"
+    return rng.choice(pb.ACKS[key]).format(**slots)
+
+
+def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Random) -> str:
+    """Realise one beat from its templates, avoiding a variant already used when possible."""
+    role = state.persona.role
+    if beat_id == "after":
+        return rng.choice(pb.AFTER_CLOSE)
+    _pick_skill(state)
+    beat = pb.BEATS[role][beat_id]
+    options = list(beat.lines)
+    if reading.topic and beat.topic_lines and rng.random() < 0.6:
+        options = list(beat.topic_lines)
+    if role == "coach" and beat_id == "clarify" and not state.facts.get("skill_locked"):
+        options = list(pb.FIND_SKILL)
+    used = state.used.setdefault(beat_id, [])
+    fresh = [o for o in options if o not in used] or options
+    template = rng.choice(fresh)
+    used.append(template)
+    if beat_id == "share_story" and "story" in state.facts["told"]:
+        template = ("Remember what I told you about my own path: it rarely runs in a straight line, and "
+                    "that's fine. Yours won't either.")
+    state.facts["told"].append({"share_story": "story"}.get(beat_id, beat_id))
+    line = template.format(**_slots(state, reading))
+    if beat_id == "feedback":
+        state.facts["tips_used"] = state.facts.get("tips_used", 0) + 1
+    return line
+
+
+def _more(state: Rehearsal, beat_id: str, rng: random.Random) -> str:
+    """One extra sentence for an unhurried persona, not repeated within a rehearsal."""
+    beat = pb.BEATS[state.persona.role].get(beat_id)
+    if rng.random() < 0.15:
+        return rng.choice(pb.UNHURRIED_TIME_CUES)
+    used = state.used.setdefault("more", [])
+    extra = [m for m in (*(beat.more if beat else ()), *pb.ROLE_MORE[state.persona.role]) if m not in used]
+    if not extra:
+        return ""
+    choice = extra[0] if beat and beat.more and extra[0] in beat.more else rng.choice(extra)
+    used.append(choice)
+    return choice
+
+
+def _pick_skill(state: Rehearsal) -> None:
+    """Work on the skill the user brings up (the latest one wins); after two turns without, on our own."""
+    users = [t.text for t in state.turns if t.speaker == "user" and not ut.read(t.text).favour]
+    for text in ([users[-1]] if users else []) + ([] if state.facts.get("skill_locked") else [state.goal, *users]):
+        for name, pattern in _SKILL_WORDS.items():
+            if re.search(pattern, text, re.I):
+                state.facts["skill"], state.facts["skill_locked"] = name, True
+                return
+    if len(users) >= 2:
+        state.facts["skill_locked"] = True
+
+
+def _skill(name: str):
+    for spec in SPECIALTIES.values():
+        for skill in spec.skills:
+            if skill.name == name:
+                return skill
+    return next(iter(SPECIALTIES.values())).skills[0]
+
+
+def _slots(state: Rehearsal, reading: ut.Reading) -> dict[str, str]:
+    persona, facts = state.persona, state.facts
+    skill = _skill(facts["skill"])
+    used_tips = facts.setdefault("tips_used", 0)
+    contacts = facts["contacts"]
+    topic = reading.topic or ut.key_phrase(state.goal) or persona.specialty
+    slots = {
+        "name": persona.name, "title": persona.title, "hospital": persona.hospital, "years": str(persona.years),
+        "specialty": persona.specialty, "topic": topic, "topic_cap": topic[:1].upper() + topic[1:],
+        "story": facts["story"],
+        "cadence": facts["cadence"], "ally": facts["ally"], "opportunity": facts["opportunity"],
+        "opportunity_cap": facts["opportunity"][:1].upper() + facts["opportunity"][1:],
+        "decision_maker": facts["decision_maker"], "event": facts["event"],
+        "skill": skill.name, "tip": skill.tips[used_tips % len(skill.tips)], "drill": skill.drill,
+        "drill_cap": skill.drill[:1].upper() + skill.drill[1:],
+        "artifact": skill.artifact,
+        "skills": ", ".join(s.name for s in specialty_for(persona).skills[:2]) + " or something else",
+    }
+    for i, key in enumerate(("contact", "contact2", "contact3")):
+        slots[key] = contacts[i]["name"]
+        slots[f"{key}_role"] = contacts[i]["role"]
+        slots[f"{key}_surname"] = contacts[i]["name"].split()[-1]
+    return slots
+
+
+def _rephrase(model: Any, state: Rehearsal, beat: str, draft: str) -> str | None:
+    """Let a model phrase the reply: a capable one rewrites the draft, a weak one only a short opener."""
+    from agent.models import is_capable
+
+    try:
+        if is_capable(model):
+            from agent.persona_model import capable_reply
+
+            return capable_reply(model, state, beat, draft)
+        from agent.persona_model import weak_opener
+
+        opener = weak_opener(model, state)
+        return f"{opener} {draft}" if opener else None
+    except MentorPrepError as exc:
+        log.warning("persona model failed, using the planned reply: %s", exc)
+        return None
+
+
+def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Any = None, sharpener: Any = None):
+    """Close the rehearsal and score it; see :func:`agent.debrief.build_debrief`."""
+    from agent.debrief import build_debrief
+
+    return build_debrief(state, role_guess, citer=citer, sharpener=sharpener)
+
+
+def coach_note(user_text: str, state: Rehearsal, citer: Any = None, *, sharpener: Any = None):
+    """Live coaching for one user line; see :func:`agent.debrief.coach_note`."""
+    from agent.debrief import coach_note as note
+
+    return note(user_text, state, citer, sharpener=sharpener)
