@@ -94,8 +94,18 @@ _IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-co
 
 
 def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
-    """Wait until the app is connected and no script run is in progress."""
+    """Wait until the app is connected, no script run is in progress and none failed.
+
+    A view that calls ``st.rerun()`` finishes one run and starts the next; waiting twice with a short
+    pause between keeps the next action from landing in that gap (and being lost with the old widgets).
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(2):
+        page.wait_for_selector(_IDLE, state="attached", timeout=timeout)
+        page.wait_for_timeout(250)
     page.wait_for_selector(_IDLE, state="attached", timeout=timeout)
+    expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1)
 
 
 def open_app(page, url: str) -> None:
@@ -110,6 +120,15 @@ def send_chat(page, text: str) -> None:
     box = page.get_by_test_id("stChatInput").locator("textarea")
     box.fill(text)
     box.press("Enter")
+
+
+def new_session(page) -> str:
+    """Click "New session" in the sidebar; returns the new session id once the URL shows it."""
+    before = query_param(page.url, "session")
+    page.locator(".st-key-new-session button").click()
+    page.wait_for_url(lambda url: query_param(url, "session") not in (None, before))
+    wait_idle(page)
+    return query_param(page.url, "session")
 
 
 def query_param(url: str, name: str) -> str | None:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e import open_app, query_param, send_chat, wait_idle
+from tests.e2e import new_session, open_app, query_param, send_chat, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +38,8 @@ def test_session_resumes_after_reload(page, app):
     open_app(page, app.url)
     before = query_param(page.url, "session")
     assert before, "the app should put the session in the URL"
-    page.get_by_test_id("stSidebar").get_by_role("button", name="New session").click()
-    page.wait_for_url(lambda url: query_param(url, "session") not in (None, before))
-    wait_idle(page)
-    session = query_param(page.url, "session")
+    session = new_session(page)
+    assert session != before
 
     marker = f"What should I ask a sponsor? ({uuid.uuid4().hex[:8]})"
     send_chat(page, marker)
