@@ -300,7 +300,7 @@ def build_prep_sheet(profile: dict | None, mentor: dict, kept_questions: Iterabl
         goal=goal,
         role=role,
         availability=availability,
-        about=about_items(mentor, role, availability, evidence, cites),
+        about=about_items(mentor, role, availability, evidence, cites, meeting),
         questions=order_questions(planned),
         question_refs=question_refs(role, cites),
         cues=cue_items(role, cites),
@@ -383,10 +383,12 @@ def read_estimate(estimate: Any) -> tuple[str | None, str | None, list[str]]:
     role = estimate.get("role") if estimate.get("role") in ROLES else None
     availability = estimate.get("availability") if estimate.get("availability") in ("high", "low") else None
     quotes: list[str] = []
-    for span in estimate.get("evidence") or []:
-        if isinstance(span, dict):
-            span = span.get("text") or span.get("quote") or span.get("span") or ""
-        text = " ".join(str(span or "").split())
+    spans = [e if isinstance(e, dict) else {"text": e} for e in estimate.get("evidence") or []]
+    # Quote what supports the estimate: cues for the role first, then availability; never negated cues.
+    spans = [e for e in spans if not e.get("negated") and float(e.get("weight", 1) or 0) >= 0]
+    spans.sort(key=lambda e: (e.get("supports", role) != role, e.get("supports", availability) != availability))
+    for span in spans:
+        text = " ".join(str(span.get("text") or span.get("quote") or "").split())
         if text and text not in quotes:
             quotes.append(text)
     return role, availability, quotes[:3]
@@ -400,8 +402,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def about_items(mentor: dict, role: str | None, availability: str | None, evidence: list[str],
-                cites: Citations) -> list[Item]:
-    """What is known about the person, their likely role and the evidence for it."""
+                cites: Citations, meeting: dict | None = None) -> list[Item]:
+    """What is known about the person, earlier meetings, their likely role and the evidence for it."""
     details = ", ".join(x for x in (str(mentor.get("specialty") or "").strip(),
                                     f"{mentor.get('setting')} setting" if mentor.get("setting") not in
                                     (None, "", "other") else "") if x)
@@ -409,7 +411,9 @@ def about_items(mentor: dict, role: str | None, availability: str | None, eviden
     items = [Item(f"{name}" + (f" - {details}" if details else ""), label="Who")]
     if str(mentor.get("notes") or "").strip():
         items.append(Item(_short(mentor["notes"], 280), label="What you know"))
-    dates = sorted(str(m.get("date")) for m in mentor.get("meetings") or [] if m.get("date"))
+    earlier = [m for m in mentor.get("meetings") or [] if m.get("date") and (
+        not meeting or (m.get("id") != meeting.get("id") and str(m["date"]) < str(meeting.get("date"))))]
+    dates = sorted(str(m["date"]) for m in earlier)
     if dates:
         items.append(Item(f"{len(dates)} meeting(s) logged, the latest on {dates[-1]}", label="Met before"))
     if role:
@@ -800,7 +804,8 @@ def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | Non
     step_raw, agreed, _ = find_next_step(sentences, skip=said_at)
     next_step = _lower_first(_clean_clause(to_second_person(step_raw, gender)), log) if step_raw else ""
     reading = _read_room(log)
-    role = getattr(reading, "role", None) or read_estimate((mentor or {}).get("role_estimate"))[0]
+    role = getattr(reading, "role", None)
+    role = role if role in ROLES else read_estimate((mentor or {}).get("role_estimate"))[0]
     draft = compose_note(said=_said_phrase(verb, specific) if specific else "", next_step=next_step,
                          agreed=agreed, salutation=_salutation(mentor, log),
                          signer=str((profile or {}).get("name") or "").strip(), role=role)
@@ -813,6 +818,19 @@ def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | Non
         if smoothed:
             result.note, result.source = smoothed, "model"
     return result
+
+
+def updated_estimate(previous: dict | None, reading: Any) -> dict | None:
+    """The role estimate to store after a meeting: the new reading, unless it found no role cues.
+
+    A log about logistics alone should not erase what an earlier meeting showed.
+    """
+    new = reading.to_dict() if hasattr(reading, "to_dict") else reading
+    if not isinstance(new, dict):
+        return previous
+    if new.get("role") not in ROLES and read_estimate(previous)[0]:
+        return previous
+    return new
 
 
 def _capable(model: Any) -> bool:

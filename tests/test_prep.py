@@ -144,6 +144,24 @@ def test_sheet_without_role_estimate_or_citer_still_works():
     assert json.dumps(sheet.to_dict())
 
 
+def test_met_before_counts_only_earlier_meetings():
+    record = mentor("mentor", "high", meetings=[{"id": 1, "date": "2030-01-01"}, {"id": 2, "date": "2030-02-01"},
+                                                {"id": 3, "date": "2030-03-01"}])
+    sheet = build_prep_sheet(PROFILE, record, KEPT, citer=None, meeting={"id": 2, "date": "2030-02-01"})
+    met = next(i for i in sheet.about if i.label == "Met before")
+    assert met.text.startswith("1 meeting") and "2030-01-01" in met.text
+    assert sheet.meeting_date == "2030-02-01" and "2030-02-01" in sheet.title
+
+
+def test_updated_estimate_keeps_an_earlier_role_when_the_log_shows_none():
+    from agent.prep import updated_estimate
+
+    previous = {"role": "sponsor", "availability": "low"}
+    assert updated_estimate(previous, {"role": "unclear", "availability": "high"}) == previous
+    assert updated_estimate(previous, {"role": "coach"})["role"] == "coach"
+    assert updated_estimate(None, {"role": "unclear"}) == {"role": "unclear"}
+
+
 def test_user_text_is_escaped_in_markdown():
     evil = mentor("coach", "high", notes="<script>alert(1)</script> **bold** [link](http://x)")
     md = build_prep_sheet(PROFILE, evil, ["What is `rm -rf`? #1"], citer=StubCiter()).to_markdown()
