@@ -56,17 +56,31 @@ class KeywordHit:
 
 
 class BM25Index:
-    """Immutable BM25 index over chunks' ``search_text``; safe to share between threads."""
+    """Immutable BM25 index over chunks' ``search_text``; safe to share between threads.
+
+    Scores are rank-bm25's ``BM25Okapi`` scores, computed from an inverted index (term -> chunk positions
+    and weights) built once, so a query touches only the chunks that contain its terms.
+    """
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = list(chunks)
         tokens = [tokenize(c.search_text) for c in self.chunks]
         self._terms = [frozenset(t) for t in tokens]
-        self._bm25 = BM25Okapi(tokens) if any(tokens) else None
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._df: dict[str, int] = {}
-        for terms in self._terms:
-            for t in terms:
-                self._df[t] = self._df.get(t, 0) + 1
+        if not any(tokens):
+            return
+        bm25 = BM25Okapi(tokens)
+        rows: dict[str, tuple[list[int], list[float]]] = {}
+        for i, freqs in enumerate(bm25.doc_freqs):
+            norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[i] / bm25.avgdl)
+            for term, tf in freqs.items():
+                ids, weights = rows.setdefault(term, ([], []))
+                ids.append(i)
+                weights.append(bm25.idf.get(term, 0.0) * tf * (bm25.k1 + 1) / (tf + norm))
+        self._postings = {t: (np.asarray(ids, dtype=np.int64), np.asarray(w, dtype=np.float64))
+                          for t, (ids, w) in rows.items()}
+        self._df = {t: len(ids) for t, (ids, _) in rows.items()}
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -74,20 +88,27 @@ class BM25Index:
     def search(self, query: str, n: int, keep: Callable[[Chunk], bool] | None = None) -> list[KeywordHit]:
         """Best ``n`` chunks sharing at least one query term, best first, among those ``keep`` accepts."""
         terms = list(dict.fromkeys(tokenize(query)))
-        if not terms or self._bm25 is None:
+        if not terms or not self._postings:
             return []
-        scores = np.asarray(self._bm25.get_scores(terms), dtype=float)
+        size = len(self.chunks)
+        scores = np.zeros(size)
+        matched = np.zeros(size, dtype=np.int64)
+        weight = np.zeros(size)
+        total = sum(self._idf(t) for t in terms)
+        for term in terms:
+            if term in self._postings:
+                ids, term_scores = self._postings[term]
+                scores[ids] += term_scores
+                matched[ids] += 1
+                weight[ids] += self._idf(term)
+        candidates = np.flatnonzero(matched)
         hits = []
-        for i in np.argsort(-scores, kind="stable"):
+        for i in candidates[np.argsort(-scores[candidates], kind="stable")]:
             i = int(i)
-            if keep is not None and not keep(self.chunks[i]):
-                continue
-            overlap, coverage = self.overlap(query, i)
-            if overlap == 0:
-                continue
-            hits.append(KeywordHit(i, float(scores[i]), overlap, coverage))
-            if len(hits) >= n:
-                break
+            if keep is None or keep(self.chunks[i]):
+                hits.append(KeywordHit(i, float(scores[i]), int(matched[i]), float(weight[i] / total)))
+                if len(hits) >= n:
+                    break
         return hits
 
     def overlap(self, query: str, chunk_index: int) -> tuple[int, float]:

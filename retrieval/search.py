@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from agent.errors import InputError
 from retrieval.corpus import ROLES, STAGES, TOPICS, Chunk, load_chunks
 from retrieval.embeddings import Embedder, get_embedder
@@ -205,33 +207,35 @@ class Retriever:
         if not query.strip() or k <= 0:
             return []
         collection, bm25, by_id = self._refresh()
-        total = collection.count()
-        if total == 0:
+        if len(bm25) == 0:
             return []
         vector = (self._embedder or get_embedder()).embed_query(query)
-        dense = collection.query(query_embeddings=[vector], n_results=min(max(CANDIDATES, k), total),
-                                 where=_where(role, stage, topic),
-                                 include=["documents", "metadatas", "distances"])
-        chunks: dict[str, Chunk] = {}
-        similarity: dict[str, float] = {}
-        for cid, doc, meta, dist in zip(dense["ids"][0], dense["documents"][0], dense["metadatas"][0],
-                                        dense["distances"][0], strict=True):
-            chunks[cid] = chunk_from_record(cid, doc, meta or {})
-            similarity[cid] = 1.0 - float(dist)
+        # Only ids and distances from Chroma: texts and metadata come from the local cache.
+        dense = collection.query(query_embeddings=[vector], n_results=min(max(CANDIDATES, k), len(bm25)),
+                                 where=_where(role, stage, topic), include=["distances"])
+        similarity = {cid: 1.0 - float(d) for cid, d in zip(dense["ids"][0], dense["distances"][0], strict=True)}
         keyword = bm25.search(query, max(CANDIDATES, k), _keeper(role, stage, topic))
-        for hit in keyword:
-            chunks.setdefault(bm25.chunks[hit.index].id, bm25.chunks[hit.index])
-        keyword_ids = [bm25.chunks[h.index].id for h in keyword]
-        fused = rrf([(list(similarity), DENSE_WEIGHT), (keyword_ids, KEYWORD_WEIGHT)])
+        matches = {bm25.chunks[h.index].id: (h.overlap, h.coverage) for h in keyword}
+        fused = rrf([(list(similarity), DENSE_WEIGHT), (list(matches), KEYWORD_WEIGHT)])
         best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        chunks = {cid: bm25.chunks[by_id[cid]] for cid in best if cid in by_id}
+        stale = [cid for cid in best if cid not in chunks]
+        if stale:  # the index changed since the cache was filled
+            got = collection.get(ids=stale, include=["documents", "metadatas"])
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                chunks[cid] = chunk_from_record(cid, doc, meta or {})
         missing = [cid for cid in best if cid not in similarity]
-        if missing:  # keyword-only hits: ask Chroma for their distance so every passage has a similarity
-            extra = collection.get(ids=missing, include=["embeddings"])
-            for cid, emb in zip(extra["ids"], extra["embeddings"], strict=True):
-                similarity[cid] = float(sum(a * b for a, b in zip(vector, emb, strict=True)))
-        return [Passage.from_chunk(chunks[cid], fused[cid], similarity.get(cid),
-                                   bm25.overlap(query, by_id[cid]) if cid in by_id else (0, 0.0))
-                for cid in best]
+        if missing:  # keyword-only hits: compute their similarity so every passage has one
+            got = collection.get(ids=missing, include=["embeddings"])
+            for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+                similarity[cid] = float(np.dot(vector, np.asarray(emb, dtype=np.float32)))
+        passages = []
+        for cid in best:
+            if cid not in chunks:
+                continue
+            match = matches.get(cid) or (bm25.overlap(query, by_id[cid]) if cid in by_id else (0, 0.0))
+            passages.append(Passage.from_chunk(chunks[cid], fused[cid], similarity.get(cid), match))
+        return passages
 
     def embed(self, texts: list[str]) -> Any:
         """Unit-length embeddings of ``texts`` with the retriever's embedder (numpy array, one row each)."""
