@@ -412,7 +412,7 @@ def about_items(mentor: dict, role: str | None, availability: str | None, eviden
     if str(mentor.get("notes") or "").strip():
         items.append(Item(_short(mentor["notes"], 280), label="What you know"))
     earlier = [m for m in mentor.get("meetings") or [] if m.get("date") and (
-        not meeting or (m.get("id") != meeting.get("id") and str(m["date"]) < str(meeting.get("date"))))]
+        not meeting or (m.get("id") != meeting.get("id") and str(m["date"]) <= str(meeting.get("date"))))]
     dates = sorted(str(m["date"]) for m in earlier)
     if dates:
         items.append(Item(f"{len(dates)} meeting(s) logged, the latest on {dates[-1]}", label="Met before"))

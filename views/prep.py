@@ -104,7 +104,7 @@ def _edit_mentor(ctx: AppContext, mentor: dict) -> None:
         if cols[2].button("Delete", key=f"prep-del-meeting-{meeting['id']}"):
             ctx.store.delete_meeting(meeting["id"])
             st.rerun()
-    cols = st.columns([1, 3, 1])
+    cols = st.columns([1, 3, 1], vertical_alignment="bottom")
     date = cols[0].date_input("Date", value=dt.date.today(), key=f"prep-meet-date-{mid}")
     goal = cols[1].text_input("Goal for this meeting", key=f"prep-meet-goal-{mid}")
     if cols[2].button("Add meeting", key=f"prep-add-meeting-{mid}"):
@@ -135,13 +135,13 @@ def _sheet_tab(ctx: AppContext, mentors: list[dict]) -> None:
         return
     mentor = _pick_mentor(mentors, "prep-sheet-mentor")
     today = dt.date.today().isoformat()
-    upcoming = [m for m in mentor["meetings"] if m["date"] >= today]
+    upcoming = [m for m in mentor["meetings"] if m["date"] >= today and not m["log"]]
     options = [None, *[m["id"] for m in upcoming]]
-    labels = {None: NO_MEETING, **{m["id"]: f"{m['date']}: {m['goal'][:60]}" for m in upcoming}}
+    labels = {None: NO_MEETING, **{m["id"]: f"{m['date']}: {m['goal'][:60] or 'no goal yet'}" for m in upcoming}}
     meeting_id = st.selectbox("Meeting", options, format_func=labels.get, key=f"prep-sheet-meeting-{mentor['id']}",
                               index=1 if upcoming else 0)
     meeting = next((m for m in upcoming if m["id"] == meeting_id), None)
-    mentor = dict(mentor, meetings=[m for m in mentor["meetings"] if m["date"] < today])
+    mentor = dict(mentor, meetings=[m for m in mentor["meetings"] if m["log"] or m["date"] < today])
     profile = ctx.store.get_profile(ctx.user_id)
     default_goal = (meeting or {}).get("goal") or profile.get("goals", "")
     goal = st.text_input("Your goal for this meeting", value=default_goal,
