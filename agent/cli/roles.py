@@ -1,0 +1,167 @@
+"""`read-room` (role and availability from meeting notes) and `eval roles` (accuracy on the labelled sets)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+from agent.errors import InputError
+
+log = logging.getLogger(__name__)
+
+
+def register(commands, evals) -> None:
+    """Add the `read-room` command and the `eval roles` set."""
+    from agent.roles import OBSERVED_BEHAVIOURS
+
+    parser = commands.add_parser(
+        "read-room", help="read meeting notes: is this person a mentor, coach, sponsor or connector?",
+        description="Read one set of notes (argument or stdin), or JSON lines on stdin with --jsonl.")
+    parser.add_argument("notes", nargs="?", help="what happened in the meeting; omit to read it from stdin")
+    parser.add_argument("--observed", action="append", default=[], choices=list(OBSERVED_BEHAVIOURS),
+                        metavar="KEY", help="a behaviour you observed (repeatable): "
+                                            + ", ".join(OBSERVED_BEHAVIOURS))
+    parser.add_argument("--json", action="store_true", help="print the full reading as JSON")
+    parser.add_argument("--jsonl", action="store_true",
+                        help='read {"id","notes","observed"?} lines on stdin; write one result line each')
+    parser.add_argument("--no-citations", action="store_true", help="skip searching the knowledge base")
+    parser.set_defaults(func=run_read_room)
+    ev = evals.add_parser("roles", help="top-1 role and availability accuracy on the dev and own sets")
+    ev.add_argument("--set", dest="sets", action="append", metavar="JSONL",
+                    help="evaluate this file instead of the shipped sets (repeatable)")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=run_eval)
+
+
+def citer_for(settings: Any) -> Any:
+    """Keyword search over the knowledge files for citations, or None when it is unavailable."""
+    try:
+        from retrieval.search import KeywordRetriever
+    except ImportError:
+        log.info("retrieval is not available; readings will have no citations")
+        return None
+    knowledge = Path(settings.knowledge_dir)
+    if not knowledge.is_dir() or not any(knowledge.glob("*.md")):
+        log.info("no knowledge files in %s; readings will have no citations", knowledge)
+        return None
+    return KeywordRetriever(knowledge)
+
+
+def run_read_room(args, settings) -> int:
+    from agent.roles import read_room
+
+    if args.jsonl:
+        return run_jsonl(sys.stdin, sys.stdout)
+    notes = args.notes
+    if notes is None:
+        if sys.stdin.isatty():
+            print('error: give the notes in quotes (read-room "she asked about my goals..."), or pipe them on '
+                  "stdin.", file=sys.stderr)
+            return 2
+        notes = sys.stdin.read()
+    if not notes.strip():
+        print("error: the notes are empty; describe what happened in the meeting.", file=sys.stderr)
+        return 2
+    citer = None if args.no_citations else citer_for(settings)
+    reading = read_room(notes, args.observed, citer=citer)
+    if args.json:
+        print(json.dumps(reading.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_reading(reading))
+    return 0
+
+
+def format_reading(reading: Any) -> str:
+    """Human-readable summary of a :class:`agent.roles.RoleReading`."""
+    lines = [f"Role: {reading.role}" + (f" (confidence {reading.confidence:.2f})" if reading.role != "unclear"
+                                        else " - no role cues found"),
+             f"Availability: {reading.availability}" + (" (guessed from the kind of help)"
+                                                        if reading.availability_basis == "role" else "")]
+    for role, p in sorted(reading.scores.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {role:<10} {p:5.2f} {'#' * round(p * 30)}")
+    if reading.evidence:
+        lines.append("Evidence:")
+        for e in reading.evidence:
+            effect = "against " + e.supports if e.weight < 0 else e.supports
+            tag = " (negated)" if e.negated else ""
+            lines.append(f'  "{e.text}" -> {effect} [{e.cue}]{tag}')
+    for item in reading.observed:
+        lines.append(f"  ticked: {item['label']}")
+    g = reading.guidance
+    lines += ["", g.summary, *[f"  - {tip}" for tip in g.how_to_work], g.availability_tip]
+    if reading.tiebreak_question:
+        lines += ["", f"To tell {reading.role} from {reading.runner_up}, you could ask: {reading.tiebreak_question}"]
+    for i, c in enumerate(g.citations, 1):
+        heading = f" > {c['heading']}" if c.get("heading") else ""
+        lines.append(f"[{i}] {c.get('title')}{heading} ({c.get('source_path')})")
+    return "\n".join(lines)
+
+
+def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
+    """One result line per input line; a bad line gets an ``error`` line and the rest still run.
+
+    Returns:
+        0 when at least one line was read successfully, else 2.
+    """
+    from agent.roles import read_room
+
+    done = failed = 0
+    for raw in stdin:
+        if not raw.strip():
+            continue
+        ident = None
+        try:
+            row = json.loads(raw)
+            if not isinstance(row, dict):
+                raise InputError("each line must be a JSON object")
+            ident = row.get("id")
+            notes = row.get("notes")
+            if not isinstance(notes, str) or not notes.strip():
+                raise InputError("'notes' must be a non-empty string")
+            observed = row.get("observed") or []
+            if not isinstance(observed, list):
+                raise InputError("'observed' must be a list of behaviour keys")
+            reading = read_room(notes, observed)
+            out = {"id": ident, "role": reading.role, "availability": reading.availability,
+                   "scores": reading.scores, "confidence": reading.confidence,
+                   "evidence": [asdict(e) for e in reading.evidence]}
+            done += 1
+        except json.JSONDecodeError as exc:
+            out = {"id": None, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"}
+            failed += 1
+        except InputError as exc:
+            out = {"id": ident, "error": str(exc)}
+            failed += 1
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+    if not done:
+        print("error: no line could be read" + (f" ({failed} malformed)" if failed else " (stdin was empty)")
+              + '; each line must be a JSON object like {"id": 1, "notes": "..."}.', file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_eval(args, settings) -> int:
+    from agent.roles_eval import default_sets, evaluate, format_report, load_examples
+
+    sets = {Path(p).stem: Path(p) for p in args.sets} if args.sets else default_sets(settings.project_root)
+    missing = [str(p) for p in sets.values() if not p.exists()]
+    if missing:
+        print(f"error: evaluation set(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    reports = []
+    for name, path in sets.items():
+        try:
+            reports.append(evaluate(load_examples(path), name))
+        except (ValueError, json.JSONDecodeError) as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps({r.name: r.to_dict() for r in reports}, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(format_report(r) for r in reports))
+    return 0

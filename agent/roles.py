@@ -1,0 +1,305 @@
+"""Read the room: from meeting notes to a role estimate (mentor, coach, sponsor, connector) with evidence.
+
+Deterministic and offline. Lexical cue families (``agent.roles_lexicon``) are matched in the user's text with
+negation handling (``agent.roles_cues``); each cue adds weight to a role and/or to an availability level.
+Role scores become probabilities with a softmax. Decisive actions (nominating, introducing, feedback on a
+skill, questions about your life) carry more weight than ambient cues, so a busy doctor who nominates you
+reads as a sponsor with low availability. No model is involved in the decision.
+
+Typical use::
+
+    reading = read_room("She cleared her afternoon and asked about my goals.", citer=retriever)
+    reading.role, reading.availability, reading.evidence
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent.errors import InputError
+from agent.roles_availability import HIGH, LOW
+from agent.roles_cues import Hit, find_hits, fold
+from agent.roles_guidance import AVAILABILITY_TIPS, ROLE_GUIDANCE, tiebreak_question
+from agent.roles_lexicon import COACH, CONNECTOR, LEXICON, MENTOR, SPONSOR
+
+log = logging.getLogger(__name__)
+
+ROLES: tuple[str, ...] = (MENTOR, COACH, SPONSOR, CONNECTOR)
+UNCLEAR = "unclear"
+MAX_NOTES_CHARS = 20_000
+
+# Checkbox keys for things the user observed, with the label shown in the UI.
+OBSERVED_BEHAVIOURS: dict[str, str] = {
+    "booked_full_hour": "Booked a full hour or more for me",
+    "short_meeting": "Kept the meeting short (a few minutes)",
+    "checked_email": "Checked email, phone or pager while we talked",
+    "asked_about_goals": "Asked about my goals, life or values",
+    "shared_own_story": "Shared their own story or mistakes",
+    "proposed_meeting_again": "Proposed meeting again",
+    "said_no_regular_meetings": "Said they couldn't meet regularly",
+    "gave_skill_feedback": "Gave feedback on a specific skill or piece of work",
+    "practised_with_me": "Ran a practice, rehearsal or mock session with me",
+    "offered_to_nominate": "Offered to nominate me or put me forward",
+    "offered_reference": "Offered to recommend me or be a reference",
+    "offered_introductions": "Offered to introduce me to someone",
+    "listed_contacts": "Named people I should contact",
+}
+# key -> (role, role weight, availability, availability weight)
+_OBSERVED_EFFECTS: dict[str, tuple[str | None, float, str | None, float]] = {
+    "booked_full_hour": (None, 0, HIGH, 3),
+    "short_meeting": (None, 0, LOW, 3),
+    "checked_email": (None, 0, LOW, 3),
+    "asked_about_goals": (MENTOR, 3, HIGH, 1),
+    "shared_own_story": (MENTOR, 2, None, 0),
+    "proposed_meeting_again": (MENTOR, 1.5, HIGH, 2),
+    "said_no_regular_meetings": (MENTOR, -1, LOW, 2),
+    "gave_skill_feedback": (COACH, 3, None, 0),
+    "practised_with_me": (COACH, 3, HIGH, 1),
+    "offered_to_nominate": (SPONSOR, 3, None, 0),
+    "offered_reference": (SPONSOR, 3, None, 0),
+    "offered_introductions": (CONNECTOR, 3, None, 0),
+    "listed_contacts": (CONNECTOR, 3, None, 0),
+}
+
+SOFTMAX_SCALE = 0.7  # score points -> log-odds; one decisive cue (3) gives about 0.6 against three empty roles
+NEGATED_ROLE_FACTOR = -0.5  # "never asked about my goals" counts a little against mentor
+HEDGED_FACTOR = 0.3  # "I had hoped she would introduce me": the user's wish, not their action
+REPEAT_DECAY = 0.5  # the second hit of the same cue counts half, the third a quarter ...
+TIE_MARGIN = 0.25  # top-two probability gap under which a tie-break question is offered
+# Without any time/attention cue, the kind of help implies a weak availability guess: mentors and coaches
+# spend time with you; sponsors and connectors act through other people and offer no follow-up of their own.
+ROLE_AVAILABILITY_PRIOR: dict[str, str] = {MENTOR: HIGH, COACH: HIGH, SPONSOR: LOW, CONNECTOR: LOW}
+PRIOR_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quoted span of the user's notes and what it supports.
+
+    Attributes:
+        text: the exact substring ``notes[start:end]``.
+        start: character offset in the notes.
+        end: end offset (exclusive).
+        cue: the cue family that matched, e.g. ``"nominates"``.
+        kind: ``"role"`` or ``"availability"``.
+        supports: a role name, or ``"high"`` / ``"low"`` for availability.
+        weight: the contribution to the score (negative when a negated cue counts against a role).
+        negated: the cue was negated in the text ("did not offer any introductions").
+    """
+
+    text: str
+    start: int
+    end: int
+    cue: str
+    kind: str
+    supports: str
+    weight: float
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the top role means for the user and how to work with it, with cited knowledge passages."""
+
+    role: str
+    summary: str
+    how_to_work: list[str]
+    availability_tip: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoleReading:
+    """The result of :func:`read_room`.
+
+    Attributes:
+        role: the most likely role, or ``"unclear"`` when the notes carry no role cues.
+        scores: probability per role (sums to 1; uniform when unclear).
+        confidence: probability of the top role (0.25 when unclear).
+        margin: gap between the top two probabilities.
+        availability: ``"high"``, ``"low"`` or ``"unclear"``.
+        availability_basis: ``"cues"`` (time/attention cues in the notes or checkboxes), ``"role"`` (no such
+            cues; a weak guess from the kind of help) or ``"none"``.
+        evidence: quoted spans in text order.
+        observed: the checkbox behaviours used, with their effect.
+        guidance: advice for the top role.
+        tiebreak_question: a question that separates the top two roles when they are close, else None.
+        runner_up: the second role when a tie-break question is given, else None.
+    """
+
+    role: str
+    scores: dict[str, float]
+    confidence: float
+    margin: float
+    availability: str
+    availability_basis: str
+    evidence: list[Evidence]
+    observed: list[dict[str, Any]]
+    guidance: Guidance
+    tiebreak_question: str | None = None
+    runner_up: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+def read_room(notes: str, observed: Iterable[str] = (), *, citer: Any = None) -> RoleReading:
+    """Estimate the role a senior doctor is playing, and how available they are, from meeting notes.
+
+    Args:
+        notes: free text describing what happened in or after the meeting.
+        observed: keys of :data:`OBSERVED_BEHAVIOURS` the user ticked.
+        citer: optional retriever with ``search(query, k, *, role=None, topic=None)`` returning passages;
+            used only to attach citations to the guidance.
+
+    Returns:
+        The reading, with evidence spans that are exact substrings of ``notes``.
+
+    Raises:
+        InputError: ``notes`` is not a string or is too long, or an observed key is unknown.
+    """
+    if not isinstance(notes, str):
+        raise InputError("Notes must be text.")
+    if len(notes) > MAX_NOTES_CHARS:
+        raise InputError(f"Notes are {len(notes):,} characters; shorten them to {MAX_NOTES_CHARS:,} or fewer.")
+    observed = _check_observed(observed)
+    evidence = _evidence(notes, find_hits(fold(notes), LEXICON))
+    role_points: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+    availability_points = {HIGH: 0.0, LOW: 0.0}
+    for item in evidence:
+        (role_points if item.kind == "role" else availability_points)[item.supports] += item.weight
+    used = []
+    for key in observed:
+        role, rw, level, aw = _OBSERVED_EFFECTS[key]
+        if role:
+            role_points[role] += rw
+        if level:
+            availability_points[level] += aw
+        used.append({"key": key, "label": OBSERVED_BEHAVIOURS[key], "role": role, "role_weight": rw,
+                     "availability": level, "availability_weight": aw})
+
+    has_role_cue = any(e.kind == "role" and e.weight > 0 for e in evidence) or any(
+        _OBSERVED_EFFECTS[k][0] and _OBSERVED_EFFECTS[k][1] > 0 for k in observed)
+    scores = _softmax(role_points) if has_role_cue else dict.fromkeys(ROLES, 0.25)
+    ranked = sorted(ROLES, key=lambda r: (-scores[r], ROLES.index(r)))
+    role = ranked[0] if has_role_cue else UNCLEAR
+    margin = round(scores[ranked[0]] - scores[ranked[1]], 4)
+    availability, basis = _availability(availability_points, role)
+    question = runner_up = None
+    if role != UNCLEAR and margin < TIE_MARGIN:
+        runner_up = ranked[1]
+        question = tiebreak_question(role, runner_up)
+    return RoleReading(
+        role=role, scores=scores, confidence=round(scores[ranked[0]], 4), margin=margin,
+        availability=availability, availability_basis=basis, evidence=evidence, observed=used,
+        guidance=_guidance(role, availability, citer), tiebreak_question=question, runner_up=runner_up,
+    )
+
+
+def _check_observed(observed: Iterable[str]) -> list[str]:
+    if isinstance(observed, str):
+        observed = [observed]
+    keys = list(dict.fromkeys(observed or ()))
+    unknown = [k for k in keys if k not in OBSERVED_BEHAVIOURS]
+    if unknown:
+        raise InputError(f"Unknown observed behaviour(s): {', '.join(map(str, unknown))}. "
+                         f"Use any of: {', '.join(OBSERVED_BEHAVIOURS)}.")
+    return keys
+
+
+def _evidence(notes: str, hits: list[Hit]) -> list[Evidence]:
+    """Turn hits into weighted evidence: overlapping hits for one target keep the strongest, repeats decay."""
+    candidates: list[tuple[Hit, str, str, float]] = []
+    for hit in hits:
+        if hit.cue.role and hit.cue.role_weight:
+            candidates.append((hit, "role", hit.cue.role, hit.cue.role_weight))
+        if hit.availability and hit.availability_weight:
+            candidates.append((hit, "availability", hit.availability, hit.availability_weight))
+    kept: dict[tuple[str, str], list[tuple[Hit, float]]] = defaultdict(list)
+    for hit, kind, target, weight in sorted(candidates, key=lambda c: (-c[3], c[0].start - c[0].end)):
+        spans = kept[(kind, target)]
+        if any(h.start < hit.end and hit.start < h.end for h, _ in spans):
+            continue
+        spans.append((hit, weight))
+    repeats: dict[tuple[str, str, str], int] = defaultdict(int)
+    out: list[Evidence] = []
+    for (kind, target), spans in kept.items():
+        for hit, weight in spans:  # already strongest first
+            n = repeats[(kind, target, hit.cue.name)]
+            repeats[(kind, target, hit.cue.name)] += 1
+            weight *= REPEAT_DECAY ** n * (HEDGED_FACTOR if hit.hedged else 1.0)
+            supports = target
+            if hit.negated and kind == "role":
+                weight *= NEGATED_ROLE_FACTOR
+            elif hit.negated:  # "never checked his phone" is attention; "couldn't meet regularly" is not
+                supports = LOW if target == HIGH else HIGH
+            out.append(Evidence(text=notes[hit.start:hit.end], start=hit.start, end=hit.end,
+                                cue=hit.cue.name, kind=kind, supports=supports, weight=round(weight, 3),
+                                negated=hit.negated))
+    out.sort(key=lambda e: (e.start, e.end, e.kind))
+    return out
+
+
+def _softmax(points: dict[str, float]) -> dict[str, float]:
+    top = max(points.values())
+    exps = {r: math.exp(SOFTMAX_SCALE * (p - top)) for r, p in points.items()}
+    total = sum(exps.values())
+    probs = {r: round(v / total, 4) for r, v in exps.items()}
+    # Rounding can leave the sum a hair off 1; give the difference to the top role.
+    best = max(probs, key=probs.get)
+    probs[best] = round(probs[best] + 1.0 - sum(probs.values()), 4)
+    return probs
+
+
+def _availability(points: dict[str, float], role: str) -> tuple[str, str]:
+    """Availability from time/attention cues; the role prior only breaks ties or fills in when there are none."""
+    prior = ROLE_AVAILABILITY_PRIOR.get(role)
+    if points[HIGH] or points[LOW]:
+        net = points[HIGH] - points[LOW]
+        if prior:
+            net += PRIOR_WEIGHT if prior == HIGH else -PRIOR_WEIGHT
+        if net == 0:
+            return UNCLEAR, "cues"
+        return (HIGH if net > 0 else LOW), "cues"
+    if prior:
+        return prior, "role"
+    return UNCLEAR, "none"
+
+
+def _guidance(role: str, availability: str, citer: Any) -> Guidance:
+    text = ROLE_GUIDANCE[role]
+    citations: list[dict[str, Any]] = []
+    if citer is not None:
+        citations = _cite(citer, str(text["query"]), role)
+    return Guidance(role=role, summary=str(text["summary"]), how_to_work=list(text["how_to_work"]),
+                    availability_tip=AVAILABILITY_TIPS[availability], citations=citations)
+
+
+def _cite(citer: Any, query: str, role: str) -> list[dict[str, Any]]:
+    """Up to two passages on the role (or on reading the room when unclear); never fails the reading."""
+    attempts = ([{"topic": "mentor-roles", "role": role}, {"topic": "reading-the-room", "role": role}]
+                if role in ROLES else [{"topic": "reading-the-room"}, {"topic": "mentor-roles"}])
+    for filters in attempts:
+        try:
+            passages = citer.search(query, k=2, **filters)
+        except Exception as exc:  # noqa: BLE001 - citations are optional; the reading stands without them
+            log.warning("read-room citations unavailable: %s", exc)
+            return []
+        if passages:
+            return [_passage_dict(p) for p in passages]
+    return []
+
+
+def _passage_dict(passage: Any) -> dict[str, Any]:
+    keys = ("id", "title", "heading", "topic", "source_path", "score", "sources")
+    data = passage.to_dict() if hasattr(passage, "to_dict") else {k: getattr(passage, k, None) for k in keys}
+    text = str(data.get("text") or getattr(passage, "text", "") or "")
+    out = {k: data.get(k) for k in keys if k in data}
+    out["excerpt"] = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " ..."
+    return out
