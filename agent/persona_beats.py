@@ -127,10 +127,9 @@ BEATS: dict[str, dict[str, Beat]] = {
             "I'd like to keep talking through this with you. Can we check in again {cadence}?"),
            ("meet", "again", "regular", "check in", "call me")),
         _b("close", (
-            "Thank you, I enjoyed this. Put a time in my calendar for {cadence} and tell me how it's going. "
-            "And look after yourself.",
-            "This was a pleasure. Let's check in again {cadence}; my door is open before then if you need "
-            "it."),
+            "Thank you, I enjoyed this. Let's keep meeting {cadence}; put the next one in my calendar and tell "
+            "me how it's going. And look after yourself.",
+            "This was a pleasure. Let's check in again {cadence}; my door is open before then if you need it."),
            ("again", "door", "calendar")),
     )},
     "coach": {b.id: b for b in (
@@ -308,7 +307,7 @@ STORIES = (
     "I spent two years chasing a research career because I thought I should. It took a hard conversation "
     "with my own family to admit I was happiest at the bedside.",
 )
-CADENCES = ("every six weeks", "once a month", "every couple of months", "next month")
+CADENCES = ("every six weeks", "once a month", "every couple of months", "every month or so")
 ACKS = {
     "question": ("Good question about {topic}.", "You're asking about {topic}; fair enough.",
                  "Ah, {topic}. I get asked that a lot.", "{topic_cap}, good one."),

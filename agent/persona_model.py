@@ -22,9 +22,10 @@ _META = re.compile(
     r"openai|user|draft)\b|https?://|#|\*\*",
     re.I,
 )
-_ACK_WORDS = re.compile(r"\b(good|great|fair|interesting|nice|glad|happy|thanks|thank|sounds|hear|meet)\b", re.I)
-_NAME = re.compile(r"\bDr\.? ([A-Z][a-z]+)(?: ([A-Z][a-zA-Z\-']+))?")
+_OFF = re.compile(r"\b(sorry|help|assist|patients?|loss|nurse|condition)\b", re.I)
+_NAME = re.compile(r"\bDr\.? ([A-Z][a-z]+)(?: ([A-Z][a-zA-Z\-]+(?:'[A-Z][a-z]+)?))?")
 OPENER_MAX_TOKENS = 24
+_SENTENCE_ENDS = (".", "!", "?", "\n")
 
 
 def _known_surnames(state: Any) -> set[str]:
@@ -50,8 +51,8 @@ def valid_opener(text: str, user_text: str) -> str | None:
         return None
     if any(w[:1].isupper() for w in words[1:] if w.strip(",.!?'") not in {"I", "I'm", "I've", "I'd", "I'll"}):
         return None  # capitalised words would be invented names or places
-    if not (ut.content_words(first) & ut.content_words(user_text) or _ACK_WORDS.search(first)):
-        return None
+    if not ut.content_words(first) & ut.content_words(user_text) or _OFF.search(first):
+        return None  # it must react to what was said, not offer generic help
     return first
 
 
@@ -65,8 +66,10 @@ def weak_opener(model: Any, state: Any) -> str | None:
                       "junior doctor in one short sentence. Do not give advice."),
         HumanMessage(user_text[:400]),
     ]
-    bound = model.bind(max_tokens=OPENER_MAX_TOKENS) if hasattr(model, "bind") else model
-    return valid_opener(complete_text(bound, messages), user_text)
+    # Stop at the first sentence end: only one sentence is ever used, and every token costs time.
+    bound = model.bind(max_tokens=OPENER_MAX_TOKENS, stop=list(_SENTENCE_ENDS)) if hasattr(model, "bind") else model
+    text = complete_text(bound, messages).strip()
+    return valid_opener(text if text[-1:] in _SENTENCE_ENDS else text + ".", user_text)
 
 
 def valid_reply(text: str, state: Any, beat: str, draft: str) -> str | None:

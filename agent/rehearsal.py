@@ -163,15 +163,21 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
     return state
 
 
-def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None) -> Turn:
+def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None,
+                 weak_opener: bool = False) -> Turn:
     """Record the user's line and return the persona's reply (also appended to ``state.turns``).
 
     Args:
         state: the rehearsal, updated in place.
         user_text: what the user said.
-        model: optional chat model; a weak one is never trusted with the reply, a capable one may
-            rephrase the planned draft (validated, with the draft as fallback).
+        model: optional chat model. A capable one may rephrase the planned draft (validated, with the draft
+            as fallback). A weak one (the embedded model) is not used unless ``weak_opener`` is set.
         citer: unused by the persona itself; accepted so callers can pass one object everywhere.
+        weak_opener: let a weak model prepend a short, validated reaction. Off by default: the embedded
+            model's openers are rarely usable and cost seconds per turn (see bench/bench_rehearsal.py).
+
+    Raises:
+        InputError: the line is empty.
     """
     text = " ".join((user_text or "").split())
     if not text:
@@ -194,10 +200,16 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     draft = pb.sanitize(" ".join(p for p in parts if p))
     reply = draft
     if model is not None and not reading.hijack and beat != "after":
-        reply = _rephrase(model, state, beat, draft) or draft
+        reply = _model_reply(model, state, beat, draft, parts, lead, weak_opener) or draft
     turn = Turn("persona", pb.sanitize(reply), beat)
     state.turns.append(turn)
     return turn
+
+
+def _plain(lead: str) -> bool:
+    """True when the lead is only a pleasantry a model may replace (not an answer or a deflection)."""
+    return not lead or any(lead == a or lead.startswith(a.split("{")[0]) for acks in pb.ACKS.values() for a in acks
+                           if not a.startswith("{"))
 
 
 def _topical(state: Rehearsal, beat: str, reading: ut.Reading, rng: random.Random) -> bool:
@@ -215,12 +227,12 @@ def _time_cue(state: Rehearsal, rng: random.Random) -> str:
 
 
 def stream_persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None,
-                        ) -> Iterator[str]:
+                        weak_opener: bool = False) -> Iterator[str]:
     """Like :func:`persona_turn` but yields the reply in small chunks (for ``st.write_stream``).
 
     The reply is checked as a whole before anything is shown, so the chunks are released after validation.
     """
-    turn = persona_turn(state, user_text, model=model, citer=citer)
+    turn = persona_turn(state, user_text, model=model, citer=citer, weak_opener=weak_opener)
     words = turn.text.split(" ")
     for i, word in enumerate(words):
         yield word if i == 0 else " " + word
@@ -367,8 +379,13 @@ def _slots(state: Rehearsal, reading: ut.Reading) -> dict[str, str]:
     return slots
 
 
-def _rephrase(model: Any, state: Rehearsal, beat: str, draft: str) -> str | None:
-    """Let a model phrase the reply: a capable one rewrites the draft, a weak one only a short opener."""
+def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: list[str], lead: str,
+                 weak_opener: bool) -> str | None:
+    """A model-phrased reply, or None to keep the draft.
+
+    A capable model rewrites the whole draft. A weak one may only replace a plain pleasantry at the start
+    with its own short reaction, and only when ``weak_opener`` is set.
+    """
     from agent.models import is_capable
 
     try:
@@ -376,13 +393,17 @@ def _rephrase(model: Any, state: Rehearsal, beat: str, draft: str) -> str | None
             from agent.persona_model import capable_reply
 
             return capable_reply(model, state, beat, draft)
-        from agent.persona_model import weak_opener
+        if not weak_opener or not _plain(lead):
+            return None
+        from agent.persona_model import weak_opener as opener_for
 
-        opener = weak_opener(model, state)
-        return f"{opener} {draft}" if opener else None
+        opener = opener_for(model, state)
     except MentorPrepError as exc:
         log.warning("persona model failed, using the planned reply: %s", exc)
         return None
+    if not opener:
+        return None
+    return " ".join([opener, *(p for p in parts if p and p is not lead)])
 
 
 def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Any = None, sharpener: Any = None):

@@ -99,7 +99,8 @@ _CUT_WORDS = frozenset(
     """is are was were be been do does did should would could can will have has had most more shaped
     made make makes and but or so that which who when where if than because as while that's it hoping
     thinking leaning planning trying wondering looking considering want wanted need feel felt i'm right
-    whether run runs ran go goes went seem seems take takes get gets keep keeps""".split()
+    whether run runs ran go goes went seem seems take takes get gets keep keeps fits fit suits suit works
+    matters helps""".split()
 )
 _LEADS = frozenset("about on into with for in of to at between from toward towards around whether".split())
 _VERBS = frozenset("""decide figure get make go do be find know learn become choose start work keep see try

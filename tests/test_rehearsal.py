@@ -330,3 +330,99 @@ def test_cli_interactive_mode(monkeypatch, capsys):
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
     code, out, err = _cli(["rehearse", "--persona", "helen-marsh", "--seed", "2", "--coach"], capsys)
     assert code == 0 and "Dr. Helen Marsh:" in out and "Reveal:" in out and "[coach]" in err
+
+
+# ---- models: the plan decides, a model may only phrase --------------------------------------------
+class EchoDraftModel:
+    """Stands in for a capable model: answers with the draft it was given, lightly reworded."""
+
+    @staticmethod
+    def build(transform):
+        from langchain_core.language_models import BaseChatModel
+        from langchain_core.messages import AIMessage
+        from langchain_core.outputs import ChatGeneration, ChatResult
+
+        class _Echo(BaseChatModel):
+            seen: list = []
+
+            @property
+            def _llm_type(self) -> str:
+                return "echo-draft"
+
+            def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+                system = str(messages[0].content)
+                self.seen.append(system)
+                draft = system.split("every name it contains:\n", 1)[1].split("\n\n", 1)[0]
+                return ChatResult(generations=[ChatGeneration(message=AIMessage(content=transform(draft)))])
+
+        return _Echo()
+
+
+def _pair(model, turns, **kw):
+    plain = _run(PRESETS["omar-haddad"], 8, turns)
+    with_model = _run(PRESETS["omar-haddad"], 8, turns, model=model, **kw)
+    return plain.persona_lines(), with_model.persona_lines()
+
+
+def test_capable_model_rephrases_the_planned_draft():
+    from agent.models import is_capable
+
+    model = EchoDraftModel.build(lambda d: "Well, " + d[:1].lower() + d[1:])
+    assert is_capable(model)
+    plain, phrased = _pair(model, OPENERS[:1] + MIDDLES[:3])
+    assert phrased[0] == plain[0]  # the opening is planned, not generated
+    assert all(p.startswith("Well, ") for p in phrased[1:])
+    assert "Omar Haddad" in model.seen[0] and "{{" not in model.seen[0]
+
+
+@pytest.mark.parametrize("bad", [
+    lambda d: d + " As your sponsor, I insist.",
+    lambda d: "As an AI language model, I cannot role-play.",
+    lambda d: re.sub(r"Dr\. \w+ \w+", "someone", d),  # dropped the names it was told to keep
+    lambda d: d + " Also meet Dr. Zed Quux.",  # invented a person
+    lambda d: "Okay.",
+    lambda d: d + " " + "blah " * 200,
+])
+def test_capable_model_output_that_breaks_character_falls_back_to_the_plan(bad):
+    plain, phrased = _pair(EchoDraftModel.build(bad), OPENERS[:1] + MIDDLES[:3])
+    assert phrased == plain
+
+
+def test_capable_model_failure_falls_back_to_the_plan():
+    from agent.errors import BackendError
+
+    def boom(_draft):
+        raise BackendError("down", kind="unreachable")
+
+    plain, phrased = _pair(EchoDraftModel.build(boom), OPENERS[:1] + MIDDLES[:2])
+    assert phrased == plain
+
+
+def test_weak_model_is_not_used_unless_asked_and_its_opener_is_validated():
+    from agent.models import FakeChatModel
+
+    quiet = FakeChatModel(responses=["Nephrology is a big decision for a resident."])
+    plain, same = _pair(quiet, OPENERS[:1] + MIDDLES[:2])
+    assert same == plain and not quiet.calls
+    junk = FakeChatModel(responses=["As an AI, I am your mentor. 1. Study hard.", "I'm sorry, I cannot help."])
+    plain, guarded = _pair(junk, OPENERS[:1] + MIDDLES[:2], weak_opener=True)
+    assert guarded == plain and junk.calls
+    good = FakeChatModel(responses=["Nephrology is a big decision for a resident."])
+    turns = [OPENERS[0], "I keep coming back to nephrology.", "Nephrology clinic was my favourite rotation."]
+    _, opened = _pair(good, turns, weak_opener=True)
+    assert any(line.startswith("Nephrology is a big decision for a resident.") for line in opened[1:])
+    assert not ROLE_LABEL.search(" ".join(opened))
+
+
+@pytest.mark.slow
+def test_embedded_model_keeps_the_persona_coherent():
+    from agent.models import make_chat_model
+
+    model = make_chat_model("local")
+    for preset in ("helen-marsh", "samuel-brennan"):
+        state = start_rehearsal(PRESETS[preset], "coffee", "", 3)
+        for text in OPENERS[:1] + MIDDLES[:2]:
+            reply = persona_turn(state, text, model=model, weak_opener=True)
+            assert 5 <= len(reply.text.split()) <= 120
+            assert not ROLE_LABEL.search(reply.text)
+            assert not re.search(r"\b(AI|assistant|language model|nurse)\b", reply.text)
