@@ -18,8 +18,8 @@ from tests.fault_server import FaultServer
 MRN, DOB = "48213377", "04/12/1958"
 PLANTED = f"How do I raise a hard case with my mentor? pt Jane Doe, MRN {MRN}, DOB {DOB}, septic in bed 4."
 
-# Labelled cases: (text, [(kind, exact identifier text), ...]). Written as four batches; each batch was
-# measured before the detector was adjusted on it (see the project notes for the numbers).
+# Labelled cases: (text, [(kind, exact identifier text), ...]). Negatives are career talk full of mentors'
+# names, dates and numbers, which must pass through untouched.
 POSITIVE = [
     ('How do I tell my mentor that my patient John Smith died overnight?', [('patient_name', 'John Smith')]),
     ('Mrs. Garcia in bed 4 with sepsis keeps asking for me.', [('patient_name', 'Mrs. Garcia')]),
