@@ -556,7 +556,7 @@ _WHO = (r"(?P<who>\b(?:[Ss]he|[Hh]e|[Tt]hey|(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s
         r"(?!(?:We|You|It|This|That|There|Then|And|But|So|Also|My|Our|Everyone)\b)[A-Z][a-z]+))")
 _VERB = (r"(?P<verb>(?i:said|told me|suggested|recommended|mentioned|advised(?: me)?|explained|pointed out|"
          r"shared|stressed|emphasi[sz]ed|noted|highlighted|encouraged me|urged me|warned(?: me)?|reminded me|"
-         r"offered|thinks|thought|feels|felt|believes|believed|insisted))")
+         r"offered|thinks|thought|feels|felt|believes|believed|insisted|gave me|showed me|walked me through))")
 _SAID = re.compile(_WHO + r"\s+(?:(?i:also|then|really|strongly|kindly|even)\s+)?" + _VERB
                    + r"\b[,:]?\s*(?P<rest>.+)")
 _ADVICE = re.compile(r"\b(?P<who>[Hh]er|[Hh]is|[Tt]heir)\s+(?:(?i:main|best|key|one|biggest)\s+)?"
@@ -567,7 +567,12 @@ _NOUN = {"suggested": "suggestion", "recommended": "recommendation", "advised": 
 _VIEW = {"thinks", "thought", "feels", "felt", "believes", "believed", "insisted"}
 _AGREED = re.compile(r"(?i)\b(?:we|(?:she|he|they) and i)\s+(?:both\s+|also\s+)?agreed\b(?:\s+that)?[,:]?\s*"
                      r"(?P<rest>.*)")
-_NEXT = re.compile(r"(?i)\bnext steps?\b\s*(?:is|are|will be|:|-)?\s*(?P<rest>.+)")
+_NEXT = re.compile(r"(?i)(?<!no )(?<!no concrete )(?<!no clear )\bnext steps?\s*(?:is|are|will be|:|-)\s*(?P<rest>.+)")
+_ASKED = re.compile(r"\b(?:[Ss]he|[Hh]e|[Tt]hey|(?:Dr|Prof)\.?\s+[A-Z][\w'-]+)\s+"
+                    r"(?:asked|wants|wanted|invited|told)\s+me\s+to\s+(?P<rest>.+)")
+# A second reported clause ("..., and recommended I volunteer") starts a new thought: cut it off.
+_SECOND_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+)?(?:said|told|suggested|recommended|mentioned|"
+                            r"advised|offered|asked|encouraged|explained|gave|added|invited|warned)\b.*$", re.I)
 _WILL = re.compile(r"(?P<rest>\b(?:I|[Ww]e|[Ss]he|[Hh]e)(?:'ll|'m going to|\s+(?:will|am going to|are going to|"
                    r"is going to|plan to|should|need to|have to|would))\s+.+)")
 _DATE = re.compile(r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(january|february|march|april|june|july|"
@@ -589,7 +594,8 @@ def split_sentences(log: str) -> list[str]:
 
 
 def _clean_clause(text: str) -> str:
-    text = " ".join(text.split()).strip(" \"'\u201c\u201d,:")
+    text = _SECOND_CLAUSE.sub("", " ".join(text.split())).strip(" \"'\u201c\u201d,:")
+    text = re.sub(r"\bi(?=$|\s|'(?:m|ll|ve|d)\b)", "I", text)
     text = re.sub(r"[.!?;,]+$", "", text).strip(" \"'\u201c\u201d")
     return _short(text, 220).rstrip(".")
 
@@ -662,26 +668,38 @@ def _mentor_gender(log: str, who: str | None) -> str | None:
     return "she" if she and not he else "he" if he and not she else None
 
 
+_WEAK_VERBS = ("gave me", "showed me", "walked me through")
+
+
 def find_specific_thing(sentences: Sequence[str]) -> tuple[str, str, str | None, int]:
-    """(reporting verb, raw clause, reporting subject, sentence index) of the first thing the mentor said."""
-    for i, sentence in enumerate(sentences):
-        match = _SAID.search(sentence) or _ADVICE.search(sentence)
-        if match and _clean_clause(match.group("rest")):
-            return match.group("verb").lower(), match.group("rest"), match.group("who"), i
+    """(reporting verb, raw clause, reporting subject, sentence index) of the first thing the mentor said.
+
+    Things said or advised come first; something they gave or showed is the fallback.
+    """
+    for weak_ok in (False, True):
+        for i, sentence in enumerate(sentences):
+            match = _SAID.search(sentence) or _ADVICE.search(sentence)
+            if not match or not _clean_clause(match.group("rest")):
+                continue
+            if weak_ok or match.group("verb").lower() not in _WEAK_VERBS:
+                return match.group("verb").lower(), match.group("rest"), match.group("who"), i
     return "", "", None, -1
 
 
-def _said_phrase(verb: str, clause: str) -> str:
+def _said_phrase(verb: str, clause: str, *, that: bool = False) -> str:
     """How the note refers to what they said, e.g. 'your suggestion that I apply for the QI fellowship'."""
     noun = _NOUN.get(verb, "view" if verb in _VIEW else "point")
     lowered = clause.lower()
+    if verb in ("gave me", "showed me", "walked me through"):
+        return f"that you {verb} {clause}"
     if verb in ("advice", "suggestion", "recommendation", "tip", "point"):
-        return f"your {verb}{' ' if lowered.startswith(('to ', 'that ')) else ': '}{clause}"
+        joiner = " that " if that else " " if lowered.startswith("to ") else ": "
+        return f"your {verb}{joiner}{clause}"
     if lowered.startswith("to "):
         noun = noun if noun in ("offer", "encouragement", "reminder", "suggestion", "advice") else "advice"
         return f"your {noun} {clause}"
-    if lowered.startswith("that "):
-        return f"your {noun} {clause}"
+    if that:
+        return f"your {noun} that {clause}"
     if _SUBJECT.match(clause) or lowered.startswith(("my ", "our ", "it ", "there ")):
         return f"your {noun} that {clause}"
     if verb == "told me" and lowered.startswith("about "):
@@ -703,6 +721,8 @@ def find_next_step(sentences: Sequence[str], skip: int = -1) -> tuple[str, bool,
             candidates.append((6, "we will " + rest[3:] if rest.lower().startswith("to ") else rest, True))
         if m := _NEXT.search(sentence):
             candidates.append((5, re.sub(r"(?i)^to\s+", "I will ", m.group("rest").strip()), True))
+        if m := _ASKED.search(sentence):
+            candidates.append((4 + bool(_DATE.search(sentence)), "I will " + m.group("rest"), False))
         if m := _WILL.search(sentence):
             candidates.append((3 + bool(_DATE.search(sentence)), m.group("rest"), False))
         elif _DATE.search(sentence) and not _SAID.search(sentence):
@@ -729,7 +749,7 @@ OFFERS = {
     "mentor": "If you are open to it, I would be glad to meet again in a couple of months to update you.",
     "coach": "If you have time, I would value one more session to practise and hear your feedback.",
     "sponsor": "I will keep working on what we discussed and would be glad to send you an update on my progress.",
-    "connector": "If someone comes to mind whom I should speak with, I would be grateful for an introduction.",
+    "connector": "I will follow up on the contacts we discussed and let you know how those conversations go.",
 }
 
 
@@ -801,12 +821,14 @@ def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | Non
     verb, raw, who, said_at = find_specific_thing(sentences)
     gender = _mentor_gender(log, who)
     specific = _lower_first(_clean_clause(to_second_person(raw, gender)), log) if raw else ""
+    that = specific.lower().startswith("that ")
+    specific = specific[5:] if that else specific
     step_raw, agreed, _ = find_next_step(sentences, skip=said_at)
     next_step = _lower_first(_clean_clause(to_second_person(step_raw, gender)), log) if step_raw else ""
     reading = _read_room(log)
     role = getattr(reading, "role", None)
     role = role if role in ROLES else read_estimate((mentor or {}).get("role_estimate"))[0]
-    draft = compose_note(said=_said_phrase(verb, specific) if specific else "", next_step=next_step,
+    draft = compose_note(said=_said_phrase(verb, specific, that=that) if specific else "", next_step=next_step,
                          agreed=agreed, salutation=_salutation(mentor, log),
                          signer=str((profile or {}).get("name") or "").strip(), role=role)
     missing = [k for k, v in (("specific_thing", specific), ("next_step", next_step)) if not v]

@@ -235,11 +235,23 @@ def test_note_names_the_specific_thing_and_the_next_step():
      "your first job taught you more than fellowship did", "I will read the paper you recommended"),
     ("She mentioned her own path through nephrology. She will introduce me to the program director next week.",
      "your own path through nephrology", "you will introduce me to the program director next week"),
+    ("Dr. Olsen checked his pager a lot. He said the key is one first-author paper. He asked me to send him my "
+     "abstract next week.", "the key is one first-author paper", "I will send you my abstract next week"),
+    ("He pointed out that my CV lacks teaching, and recommended I volunteer for anatomy lab. Next step is to "
+     "contact the course director.", "my CV lacks teaching", "I will contact the course director"),
+    ("she said i should think about a chief year. i'm going to email her my cv tomorrow",
+     "I should think about a chief year", "I'm going to email you my cv tomorrow"),
 ])
 def test_note_extraction_on_varied_logs(log, thing, step):
     fu = draft_follow_up(log)
     assert fu.specific_thing == thing and fu.next_step == step
     assert thing in fu.note and step in fu.note
+
+
+def test_a_denied_next_step_is_not_a_next_step():
+    fu = draft_follow_up("He told me about his first year as an attending. No concrete next step but he was kind.")
+    assert fu.specific_thing == "about your first year as an attending" and fu.next_step == ""
+    assert fu.missing == ["next_step"]
 
 
 def test_note_without_facts_says_what_is_missing_and_invents_nothing():
