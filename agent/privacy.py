@@ -331,7 +331,7 @@ def _clinician(title: str | None, pre: str, post: str) -> bool:
                 or _ROLE_APPOSITIVE.match(post))
 
 
-def _patient(text: str, start: int, end: int, title: str | None, words: list[str]) -> bool:
+def _patient(text: str, start: int, end: int, title: str | None) -> bool:
     pre, post = text[max(0, start - 60):start], text[end:end + 120]
     if _AFTER_PATIENT_CUE.search(pre) or _AGE_SEX.match(post) or _PATIENT_APPOSITIVE.match(post):
         return True
@@ -357,17 +357,18 @@ def _patient_names(text: str) -> Iterator[tuple[str, int, int]]:
     flagged: list[tuple[int, int]] = []
     known: set[str] = set()
     candidates = list(_name_candidates(text))
+    clinicians = set()
     for start, end, title, words in candidates:
-        pre, post = text[max(0, start - 60):start], text[end:end + 120]
-        if _clinician(title, pre, post):
+        if _clinician(title, text[max(0, start - 60):start], text[end:end + 120]):
+            clinicians.add(start)
             continue
         listed = bool(flagged) and re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)\s*", text[flagged[-1][1]:start])
-        if listed or _patient(text, start, end, title, words):
+        if listed or _patient(text, start, end, title):
             flagged.append((start, end))
             known.update(w for w in words if len(w) > 1)
     # A name flagged once is redacted wherever it comes back ("Mrs. Garcia ... Garcia's son").
-    for start, end, title, words in candidates:
-        if (start, end) not in flagged and title not in _CLINICIAN_TITLES and known.intersection(words):
+    for start, end, _title, words in candidates:
+        if (start, end) not in flagged and start not in clinicians and known.intersection(words):
             flagged.append((start, end))
     flagged.extend(_lower_names(text))
     for start, end in flagged:
@@ -405,16 +406,22 @@ def redact(text: str) -> Redaction:
     return Redaction(text="".join(parts), findings=findings)
 
 
-def privacy_warning(findings: list[Finding]) -> str:
-    """A user-facing warning naming the kinds of identifiers found, never their values ("" if none)."""
+def privacy_warning(findings: list[Finding], *, redacting: bool = True) -> str:
+    """A user-facing warning naming the kinds of identifiers found, never their values ("" if none).
+
+    Args:
+        findings: from `find_identifiers` or `Redaction.findings`.
+        redacting: whether remote models get redacted text (``settings.redact_remote``).
+    """
     kinds = list(dict.fromkeys(f.kind for f in findings))
     if not kinds:
         return ""
     labels = [_LABELS.get(k, k.replace("_", " ")) for k in kinds]
     listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    after = ("Identifiers like these are replaced with placeholders before anything is sent to a remote model."
+             if redacting else "Redaction is off (MENTORPREP_REDACT=0), so a remote model receives them as typed.")
     return (f"This looks like it includes patient details ({listed}). MentorPrep doesn't need them to help "
-            "you prepare - please describe the case in general terms instead. Identifiers like these are "
-            "replaced with placeholders before anything is sent to a remote model.")
+            f"you prepare - please describe the case in general terms instead. {after}")
 
 
 def _redact_content(content: Any) -> Any:

@@ -270,6 +270,14 @@ def test_warning_lists_kinds_without_echoing_values():
     assert MRN not in warning and DOB not in warning and "Jane" not in warning
     assert privacy_warning([]) == ""
     assert warning.count("medical record number") == 1
+    assert "placeholders" in warning
+    assert "MENTORPREP_REDACT" in privacy_warning(findings, redacting=False)
+
+
+def test_a_mentor_sharing_a_patients_first_name_keeps_it():
+    text = "My patient John Smith, 80M, was admitted again. I asked my attending John Lee what to do."
+    redacted = redact(text).text
+    assert "John Smith" not in redacted and "my attending John Lee" in redacted
 
 
 def test_long_and_adversarial_input_is_handled_quickly():
