@@ -33,7 +33,9 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a weights-loading bar on every start is noise in the CLI
         self._model = SentenceTransformer(model_path, device="cpu")
         self._lock = threading.Lock()
         self.dimension = int(self._model.get_embedding_dimension() or 384)

@@ -212,3 +212,14 @@ def test_cli_reports_bad_knowledge_without_traceback(tmp_path, monkeypatch, caps
     monkeypatch.setattr("retrieval.embeddings._EMBEDDER", HashEmbedder())
     assert retrieval_cli.main(["build", "--quiet"]) == 2
     assert "bad.md" in capsys.readouterr().err
+
+
+def test_collections_use_the_project_embedding_function_not_chromas_default(corpus, client, monkeypatch):
+    fake = HashEmbedder()
+    monkeypatch.setattr("retrieval.embeddings._EMBEDDER", fake)
+    build_index(client, "kb_test", corpus, progress=False)
+    ef = get_collection(client, "kb_test").configuration["embedding_function"]
+    assert ef.name() == "mentorprep_minilm"
+    fake.embedded.clear()
+    vectors = ef(["a sponsor nominates you"])
+    assert fake.embedded == ["a sponsor nominates you"] and len(vectors[0]) == fake.dimension

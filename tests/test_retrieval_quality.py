@@ -29,3 +29,17 @@ def test_hit_at_3_is_at_least_point_nine(retriever, name):
     assert len(examples) >= (30 if name == "own" else 1)
     result = hit_at_k(retriever, examples, k=3, name=name)
     assert result.rate >= 0.9, f"hit@3 on {name} = {result.rate:.3f}; misses: {result.misses}"
+
+
+def test_one_embedder_per_process_even_under_concurrency():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrieval.embeddings import get_embedder
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        embedders = list(pool.map(lambda _: get_embedder(), range(8)))
+    assert all(e is embedders[0] for e in embedders)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        vectors = list(pool.map(lambda t: embedders[0].embed_query(t), ["mentor", "sponsor"] * 4))
+    assert all(abs(float(v @ v) - 1.0) < 1e-4 for v in vectors)
+    assert float(vectors[0] @ vectors[2]) > 0.999  # same text, same vector, whatever the thread
