@@ -343,6 +343,13 @@ def test_cli_prep_sheet_pdf_default_path(profile_file, tmp_path, monkeypatch, ca
     assert "Find a research project" in text and "Your ask" in text
 
 
+def test_cli_reads_the_room_from_observations_when_no_estimate(profile_file, capsys):
+    pytest.importorskip("agent.roles")
+    assert _cli("prep-sheet", "--profile", profile_file, "--mentor", "Dr. Bo Chen") == 0
+    out = capsys.readouterr().out
+    assert "**Likely role:** connector" in out and "**Connector ask:**" in out and "15 minutes" in out
+
+
 def test_cli_prep_sheet_out_file(profile_file, tmp_path):
     out = tmp_path / "sheet.md"
     assert _cli("prep-sheet", "--profile", profile_file, "--mentor", "Dr. Ana Ruiz", "--out", out) == 0
