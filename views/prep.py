@@ -17,6 +17,7 @@ from views.common import check_input, clean_text, escape_md
 from views.context import AppContext
 
 NEW_MEETING = "New meeting (today)"
+NOT_SURE = "not sure yet"
 NO_MEETING = "No meeting recorded"
 SHEET_KEY, FOLLOW_UP_KEY, SELECT_KEY = "prep_sheet", "prep_follow_up", "prep_after_select"
 
@@ -61,10 +62,13 @@ def _mentors_tab(ctx: AppContext, mentors: list[dict]) -> None:
         specialty = cols[1].text_input("Specialty", key="prep-new-specialty")
         setting = cols[2].selectbox("Setting", SETTINGS_KINDS, key="prep-new-setting")
         notes = st.text_area("What you know about them", key="prep-new-notes", height=68)
+        role = st.selectbox("Their role, if you already know it", [NOT_SURE, *ROLES], key="prep-new-role",
+                            help="Otherwise log a meeting in “After the meeting” and it is read from your notes.")
         if st.form_submit_button("Add mentor", key="prep-add"):
             try:
                 ctx.store.add_mentor(ctx.user_id, clean_text(name)[:200], specialty=clean_text(specialty)[:200],
-                                     setting=setting, notes=clean_text(notes)[:4000])
+                                     setting=setting, notes=clean_text(notes)[:4000],
+                                     role_estimate=_chosen_role(role, None))
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
@@ -75,9 +79,17 @@ def _mentors_tab(ctx: AppContext, mentors: list[dict]) -> None:
             _edit_mentor(ctx, mentor)
 
 
+def _chosen_role(choice: str, previous: dict | None) -> dict | None:
+    """A role the user set by hand (keeping the last availability reading), or None for "not sure"."""
+    if choice not in ROLES:
+        return None
+    _, availability, _ = read_estimate(previous)
+    return {"role": choice, "availability": availability or "unclear", "basis": "set by you", "evidence": []}
+
+
 def _edit_mentor(ctx: AppContext, mentor: dict) -> None:
     mid = mentor["id"]
-    _, _, evidence = read_estimate(mentor.get("role_estimate"))
+    current, _, evidence = read_estimate(mentor.get("role_estimate"))
     if evidence:
         st.caption("Evidence: " + "; ".join(f"“{escape_md(q)}”" for q in evidence))
     with st.form(f"prep-edit-{mid}"):
@@ -87,11 +99,16 @@ def _edit_mentor(ctx: AppContext, mentor: dict) -> None:
         setting = cols[2].selectbox("Setting", SETTINGS_KINDS, index=SETTINGS_KINDS.index(mentor["setting"])
                                     if mentor["setting"] in SETTINGS_KINDS else 3, key=f"prep-setting-{mid}")
         notes = st.text_area("Notes", value=mentor["notes"], key=f"prep-notes-{mid}", height=68)
+        options = [NOT_SURE, *ROLES]
+        role = st.selectbox("Role", options, index=options.index(current or NOT_SURE), key=f"prep-role-{mid}",
+                            help="Updated from your meeting logs; change it if you know better.")
         if st.form_submit_button("Save changes", key=f"prep-save-{mid}"):
+            values = {"name": clean_text(name)[:200] or mentor["name"], "specialty": clean_text(specialty)[:200],
+                      "setting": setting, "notes": clean_text(notes)[:4000]}
+            if (role if role in ROLES else None) != current:
+                values["role_estimate"] = _chosen_role(role, mentor.get("role_estimate"))
             try:
-                ctx.store.update_mentor(mid, name=clean_text(name)[:200] or mentor["name"],
-                                        specialty=clean_text(specialty)[:200], setting=setting,
-                                        notes=clean_text(notes)[:4000])
+                ctx.store.update_mentor(mid, **values)
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
