@@ -273,3 +273,58 @@ def test_cli_read_room_and_eval(capsys):
     assert main(["eval", "roles"]) == 0
     out = capsys.readouterr().out
     assert "roles dev" in out and "roles own" in out and "top-1 role accuracy" in out
+
+
+# ---- UI ---------------------------------------------------------------------------------------------------
+
+def test_highlight_escapes_user_text_and_marks_spans():
+    from views.roles import highlight_html
+
+    notes = "<b>Hi</b> **bold** she said she'd nominate me & never asked about my goals"
+    reading = read_room(notes)
+    page = highlight_html(notes, reading.to_dict()["evidence"])
+    assert "<b>" not in page and "&lt;b&gt;Hi&lt;/b&gt;" in page and "&amp;" in page
+    assert ">nominate</mark>" in page
+    assert "never asked about my goals</mark>" in page
+
+
+def _room_app(db_url: str):
+    import streamlit as st
+
+    from agent.store import Store
+    from views import roles
+    from views.context import AppContext
+
+    store = Store(db_url)
+    if "sid" not in st.session_state:
+        st.session_state["sid"] = store.create_session("local")
+        st.session_state["mentor"] = store.add_mentor("local", "Dr. Reyes")
+    ctx = AppContext(settings=None, store=store, model=None, retriever=None, citer=None,
+                     session_id=st.session_state["sid"], user_id="local")
+    roles.render(ctx)
+
+
+def test_view_reads_saves_and_attaches(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from agent.store import Store
+
+    db_url = f"sqlite:///{tmp_path / 'ui.db'}"
+    at = AppTest.from_function(_room_app, kwargs={"db_url": db_url}, default_timeout=60).run()
+    assert not at.exception
+    at.text_area(key="room_notes").set_value("<i>Short</i> chat. She said she would vouch for me.")
+    at.checkbox(key="room_obs_checked_email").check()
+    at.button(key="room_go").click().run()
+    assert not at.exception
+    assert any("sponsor" in s.value for s in at.subheader)
+    store = Store(db_url)
+    sid = at.session_state["sid"]
+    saved = store.list_messages(sid, kind="read_room")
+    assert [m["role"] for m in saved] == ["user", "assistant"]
+    assert saved[1]["meta"]["role"] == "sponsor" and saved[1]["meta"]["availability"] == "low"
+    at.button(key="room_attach").click().run()
+    assert store.get_mentor(at.session_state["mentor"])["role_estimate"]["role"] == "sponsor"
+    at.text_area(key="room_notes").set_value("   ")
+    at.checkbox(key="room_obs_checked_email").uncheck()
+    at.button(key="room_go").click().run()
+    assert at.warning and not at.exception
