@@ -230,7 +230,7 @@ def coach_note(user_text: str, state: Any, citer: Any = None, *, sharpener: Any 
     elif "googleable" in flags:
         tip_id, tip = "strong_questions", "That one you can look up later; ask what only they can tell you."
     elif (last_persona and last_persona.beat not in {"open", "close"} and ut.named_people(last_persona.text)
-          and not ut.follows_up(user_text, last_persona.text)):
+          and not ut.follows_up(user_text, last_persona.text, speaker=state.persona.name)):
         tip_id, tip = "followed_up", "They just named someone. Ask about that person before moving on."
     elif state.persona.busy and len(user_text.split()) > 60:
         tip_id, tip = "thanked", "They are short on time: keep your turns brief and get to your question."
@@ -318,7 +318,7 @@ def _check_followed_up(state: Any) -> Check:
         if prev is None:
             continue
         before = next((turns[j].text for j in range(prev - 1, -1, -1) if turns[j].speaker == "user"), "")
-        reason = ut.follows_up(turn.text, turns[prev].text, before)
+        reason = ut.follows_up(turn.text, turns[prev].text, before, state.persona.name)
         if reason:
             return Check("followed_up", label, True, f"You built on their previous line ({reason}).",
                          [_cite(turns, prev), _cite(turns, i)])

@@ -219,9 +219,8 @@ BEATS: dict[str, dict[str, Beat]] = {
             "You should meet {contact}, who {contact_role}. And {contact2} {contact2_role}.",
             "Two people come to mind: {contact}, who {contact_role}, and {contact2}, who {contact2_role}."),
            ("{contact_surname}",),
-           topic_lines=("The person to ask about {topic} is {contact}, who {contact_role}. {contact2} is "
-                        "worth knowing too.",)),
-        _b("introduce", (
+           topic_lines=("For {topic}, start with people, not websites. You should meet {contact}, who "
+                        "{contact_role}. {contact2} is worth knowing too.",)),        _b("introduce", (
             "I'll introduce you to {contact} by email tonight and copy you in.",
             "Let me send {contact} a quick note so they're expecting you. I'll copy you in."),
            ("introduce", "email", "note")),
@@ -318,10 +317,14 @@ ACKS = {
 }
 
 
+# Neighbours whose order does not matter (an offer never comes before what it builds on).
+SWAPPABLE = {"mentor": (1, 3), "coach": (1, 2), "sponsor": (0, 3), "connector": (2, 4)}
+
+
 def plan_beats(role: str, rng: random.Random) -> list[str]:
-    """Opening, then the role's core beats with a little seeded variation in the middle."""
+    """Opening, then the role's core beats with a little seeded variation in their order."""
     core = list(CORE_ORDER[role])
-    for i in (1, 3):
+    for i in SWAPPABLE[role]:
         if rng.random() < 0.5:
             core[i], core[i + 1] = core[i + 1], core[i]
     return ["open", *core]

@@ -88,13 +88,13 @@ def valid_reply(text: str, state: Any, beat: str, draft: str) -> str | None:
 
 
 def _cue_words(state: Any, beat: str) -> list[str]:
-    from agent.rehearsal import _slots
+    from agent.persona_facts import slots as fill
 
     spec = pb.BEATS[state.persona.role].get("close" if beat == "after" else beat)
     if spec is None:
         return []
-    slots = _slots(state, ut.Reading())
-    return [c.format(**slots) for c in spec.cues]
+    values = fill(state, ut.Reading())
+    return [c.format(**values) for c in spec.cues]
 
 
 def capable_reply(model: Any, state: Any, beat: str, draft: str) -> str | None:

@@ -316,6 +316,30 @@ def build_persona(
                    int(years), hospital, role, availability, temperament)
 
 
+# Fields a trainee may be heading for; a persona who points people onward adapts its contacts to them.
+FIELDS = (
+    "internal medicine", "family medicine", "emergency medicine", "general surgery", "surgery", "pediatrics",
+    "psychiatry", "radiology", "cardiology", "nephrology", "oncology", "neurology", "dermatology",
+    "anesthesiology", "anesthesia", "obstetrics", "gynecology", "ophthalmology", "orthopedics", "urology",
+    "pathology", "geriatrics", "palliative care", "critical care", "infectious disease", "gastroenterology",
+    "endocrinology", "rheumatology", "pulmonology", "hematology", "sports medicine", "addiction medicine",
+    "global health", "rural medicine", "rural practice", "public health", "medical education",
+    "academic medicine", "hospital medicine", "telehealth", "research",
+)
+FIELD_CONTACT_ROLES = (
+    "runs the {field} residency at {hospital}",
+    "made the jump into {field} a few years ago and remembers exactly how it felt",
+    "coordinates the {field} fellowship at {hospital} and knows how applications really get read",
+)
+
+
+def mentioned_field(text: str) -> str:
+    """The first career field named in a text ('' when none)."""
+    lowered = (text or "").lower()
+    hits = [(lowered.find(f), f) for f in FIELDS if f in lowered]
+    return min(hits)[1] if hits else ""
+
+
 def specialty_for(persona: Persona) -> Specialty:
     """Specialty material for a persona, falling back to internal medicine's for unknown fields."""
     base = SPECIALTIES.get(persona.specialty)

@@ -16,24 +16,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agent import persona_beats as pb
+from agent import persona_facts as pf
 from agent import utterances as ut
 from agent.errors import InputError, MentorPrepError
-from agent.personas import FIRST_NAMES, HOSPITALS, LAST_NAMES, MEETINGS, SPECIALTIES, Persona, specialty_for
+from agent.personas import MEETINGS, Persona
 
 log = logging.getLogger(__name__)
 
-_SKILL_WORDS = {
-    "case presentations": r"present|rounds|morning report",
-    "presenting at grand rounds": r"(give|giving|my|a|the) talk\b|slides|grand rounds|lecture|public speaking",
-    "interview answers": r"interview (answers|questions|skills|prep)|mock interview|(my|the|an) interviews?\b(?! at)",
-    "suturing and knot tying": r"sutur|knot|stitch",
-    "ultrasound-guided line placement": r"\blines?\b|ultrasound|procedur|central|cannul",
-    "discharge summaries": r"discharge|notes|document|summar|charting",
-    "difficult family conversations": r"family meeting|bad news|difficult conversation|goals of care|breaking",
-}
 _PERSONAL = (r"when you were|at my stage|your (own )?(path|story|career|journey|decision|experience|job|work|"
              r"day|life|training|residency)|did you|would you have|surprised you|regret|risk|hardest|"
-             r"favou?rite|best part|what('s| is) it like")
+             r"favou?rite|best part|what('s| is) it like|made you|were you|have you ever|you (chose|picked)")
 _PREFERRED = {
     "mentor": ((_PERSONAL, "share_story"),
                (r"balance|family|burn|tired|worr|stress|kids|life", "share_wisdom"),
@@ -104,34 +96,6 @@ class Rehearsal:
                    closed=bool(data.get("closed", False)))
 
 
-def _invent_facts(persona: Persona, rng: random.Random) -> dict:
-    """Everything the persona may mention later, fixed up front so it stays consistent."""
-    spec = specialty_for(persona)
-    surnames = [n for n in LAST_NAMES if n not in persona.name]
-    firsts = [n for n in FIRST_NAMES if n not in persona.name]
-    rng.shuffle(surnames)
-    other_hospitals = [h for h in HOSPITALS if h != persona.hospital
-                       and ("Children" not in h or persona.specialty == "pediatrics")]
-    roles = list(spec.contact_roles)
-    rng.shuffle(roles)
-    contacts = [{"name": f"Dr. {rng.choice(firsts)} {surnames[i]}",
-                 "role": roles[i % len(roles)].format(hospital=rng.choice(other_hospitals))} for i in range(3)]
-    skill = rng.choice(spec.skills)
-    return {
-        "story": rng.choice(pb.STORIES).format(specialty=persona.specialty, hospital=persona.hospital),
-        "cadence": rng.choice(pb.CADENCES),
-        "contacts": contacts,
-        "ally": f"Dr. {surnames[3]}",
-        "opportunity": rng.choice(spec.opportunities),
-        "decision_maker": rng.choice(("the program director", "the chair", "the dean",
-                                      "the selection committee")),
-        "event": rng.choice(spec.events),
-        "skill": skill.name,
-        "skill_locked": False,
-        "told": [],
-    }
-
-
 def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", seed: int = 0) -> Rehearsal:
     """Set up a rehearsal; the persona speaks first.
 
@@ -148,7 +112,7 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
         raise InputError(f"Meeting type must be one of {', '.join(MEETINGS)}, not {meeting!r}.")
     rng = random.Random(f"{seed}:{persona.id}:setup")
     state = Rehearsal(persona=persona, meeting=meeting, goal=(goal or "").strip(), seed=int(seed))
-    state.facts = _invent_facts(persona, rng)
+    state.facts = pf.invent_facts(persona, rng)
     state.pending = pb.plan_beats(persona.role, rng)[1:]
     opener = [rng.choice(pb.MEETING_OPENERS[meeting])]
     if meeting == "follow-up" and state.goal:
@@ -262,7 +226,7 @@ def _choose_beat(state: Rehearsal, text: str, reading: ut.Reading, rng: random.R
 def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, *, echo_topic: bool = True) -> str:
     """The persona's reaction to what the user just said, before the planned beat."""
     persona, text = state.persona, state.turns[-1].text
-    slots = _slots(state, reading)
+    slots = pf.slots(state, reading)
     if reading.hijack:
         return rng.choice(pb.DEFLECTIONS).format(**slots)
     if state.facts.pop("reopened", False):
@@ -290,7 +254,7 @@ def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, 
         return rng.choice(pb.ACKS[key]).format(**slots)
     if reading.thanks:
         return rng.choice(pb.ACKS["thanks"])
-    key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.6 else "statement"
+    key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.85 else "statement"
     return rng.choice(pb.ACKS[key]).format(**slots)
 
 
@@ -299,7 +263,9 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
     role = state.persona.role
     if beat_id == "after":
         return rng.choice(pb.AFTER_CLOSE)
-    _pick_skill(state)
+    pf.pick_skill(state)
+    if role == "connector":
+        pf.fit_contacts(state)
     beat = pb.BEATS[role][beat_id]
     options = list(beat.lines)
     if reading.topic and beat.topic_lines and rng.random() < 0.6:
@@ -314,7 +280,7 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
         template = ("Remember what I told you about my own path: it rarely runs in a straight line, and "
                     "that's fine. Yours won't either.")
     state.facts["told"].append({"share_story": "story"}.get(beat_id, beat_id))
-    line = template.format(**_slots(state, reading))
+    line = template.format(**pf.slots(state, reading))
     if beat_id == "feedback":
         state.facts["tips_used"] = state.facts.get("tips_used", 0) + 1
     return line
@@ -323,8 +289,10 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
 def _more(state: Rehearsal, beat_id: str, rng: random.Random) -> str:
     """One extra sentence for an unhurried persona, not repeated within a rehearsal."""
     beat = pb.BEATS[state.persona.role].get(beat_id)
-    if rng.random() < 0.15:
-        return rng.choice(pb.UNHURRIED_TIME_CUES)
+    if rng.random() < 0.15 and not state.used.get("time"):
+        cue = rng.choice(pb.UNHURRIED_TIME_CUES)
+        state.used["time"] = [cue]  # once is reassuring; more sounds scripted
+        return cue
     used = state.used.setdefault("more", [])
     extra = [m for m in (*(beat.more if beat else ()), *pb.ROLE_MORE[state.persona.role]) if m not in used]
     if not extra:
@@ -332,51 +300,6 @@ def _more(state: Rehearsal, beat_id: str, rng: random.Random) -> str:
     choice = extra[0] if beat and beat.more and extra[0] in beat.more else rng.choice(extra)
     used.append(choice)
     return choice
-
-
-def _pick_skill(state: Rehearsal) -> None:
-    """Work on the skill the user brings up (the latest one wins); after two turns without, on our own."""
-    users = [t.text for t in state.turns if t.speaker == "user" and not ut.read(t.text).favour]
-    for text in ([users[-1]] if users else []) + ([] if state.facts.get("skill_locked") else [state.goal, *users]):
-        for name, pattern in _SKILL_WORDS.items():
-            if re.search(pattern, text, re.I):
-                state.facts["skill"], state.facts["skill_locked"] = name, True
-                return
-    if len(users) >= 2:
-        state.facts["skill_locked"] = True
-
-
-def _skill(name: str):
-    for spec in SPECIALTIES.values():
-        for skill in spec.skills:
-            if skill.name == name:
-                return skill
-    return next(iter(SPECIALTIES.values())).skills[0]
-
-
-def _slots(state: Rehearsal, reading: ut.Reading) -> dict[str, str]:
-    persona, facts = state.persona, state.facts
-    skill = _skill(facts["skill"])
-    used_tips = facts.setdefault("tips_used", 0)
-    contacts = facts["contacts"]
-    topic = reading.topic or ut.key_phrase(state.goal) or persona.specialty
-    slots = {
-        "name": persona.name, "title": persona.title, "hospital": persona.hospital, "years": str(persona.years),
-        "specialty": persona.specialty, "topic": topic, "topic_cap": topic[:1].upper() + topic[1:],
-        "story": facts["story"],
-        "cadence": facts["cadence"], "ally": facts["ally"], "opportunity": facts["opportunity"],
-        "opportunity_cap": facts["opportunity"][:1].upper() + facts["opportunity"][1:],
-        "decision_maker": facts["decision_maker"], "event": facts["event"],
-        "skill": skill.name, "tip": skill.tips[used_tips % len(skill.tips)], "drill": skill.drill,
-        "drill_cap": skill.drill[:1].upper() + skill.drill[1:],
-        "artifact": skill.artifact,
-        "skills": ", ".join(s.name for s in specialty_for(persona).skills[:2]) + " or something else",
-    }
-    for i, key in enumerate(("contact", "contact2", "contact3")):
-        slots[key] = contacts[i]["name"]
-        slots[f"{key}_role"] = contacts[i]["role"]
-        slots[f"{key}_surname"] = contacts[i]["name"].split()[-1]
-    return slots
 
 
 def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: list[str], lead: str,

@@ -185,20 +185,23 @@ def named_people(text: str) -> list[str]:
     return re.findall(r"\bDr\.? ([A-Z][a-z]+(?: [A-Z][a-zA-Z\-']+)?)", text or "")
 
 
-def follows_up(user_text: str, persona_text: str, earlier_user_text: str = "") -> str:
+def follows_up(user_text: str, persona_text: str, earlier_user_text: str = "", speaker: str = "") -> str:
     """Why a user line follows up on the persona's previous line ('' when it does not).
 
-    Evidence, in order: an explicit reference ("you mentioned"), a person the persona named, or at least
-    two specific content words the persona introduced (ones the user had not used just before).
+    Evidence, in order: an explicit reference ("you mentioned"), a person the persona named (not the
+    speaker themselves, ``speaker`` being their name), or at least two specific content words the persona
+    introduced (ones the user had not used just before).
     """
     if _FOLLOWUP.search(user_text or ""):
         return "refers back explicitly"
     lowered = (user_text or "").lower()
+    own = {w.lower() for w in speaker.replace("Dr.", "").split()}
     for person in named_people(persona_text):
         surname = person.split()[-1]
-        if surname.lower() in lowered:
+        if surname.lower() in lowered and surname.lower() not in own:
             return f"picks up Dr. {person}"
     fresh = content_words(persona_text) - content_words(earlier_user_text) - {_stem(w) for w in GENERIC}
+    fresh -= content_words(speaker)
     shared = sorted(fresh & content_words(user_text))
     if len(shared) >= 2:
         return "picks up " + ", ".join(shared[:3])

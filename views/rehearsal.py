@@ -149,7 +149,8 @@ def _coaching(note: dict, index: int) -> None:
             st.caption(f"⚠ {', '.join(q['flags']) or q['verdict']}: {escape_md(q['question'])}.{better}")
     if note.get("tip"):
         src = note.get("source") or {}
-        cite = f" (see *{escape_md(src['title'])}*: {escape_md(src['heading'])})" if src else ""
+        where = " - ".join(escape_md(x) for x in (src.get("title"), src.get("heading")) if x)
+        cite = f" (see {where})" if where else ""
         st.caption(f"💡 {escape_md(note['tip'])}{cite}")
 
 
@@ -217,8 +218,8 @@ def _debrief(data: dict) -> None:
         src = item.get("source")
         if src:
             cite = f" · {escape_md(src['citation'])}" if src.get("citation") else ""
-            st.caption(f"Source: {escape_md(src['title'])} - {escape_md(src['heading'])} "
-                       f"(`{src['source_path']}`){cite}")
+            where = " - ".join(escape_md(x) for x in (src.get("title"), src.get("heading")) if x)
+            st.caption(f"Source: {where} (`{src['source_path']}`){cite}")
 
 
 def _again(ctx: AppContext, key: str, state: Rehearsal) -> None:

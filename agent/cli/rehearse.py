@@ -160,6 +160,7 @@ def format_debrief(data: dict) -> str:
     lines.append("Do differently:")
     for item in data["improvements"]:
         src = item.get("source") or {}
-        cite = f" [{src.get('title')} - {src.get('heading')}]" if src else ""
+        where = " - ".join(x for x in (src.get("title"), src.get("heading")) if x)
+        cite = f" [{where}]" if where else ""
         lines.append(f"  - {item['text']}{cite}")
     return "\n".join(lines)

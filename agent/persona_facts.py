@@ -1,0 +1,124 @@
+"""Facts a rehearsal persona states: invented once per rehearsal, then reused so the persona stays consistent.
+
+Names of colleagues, the story it tells, the opening it offers, the skill it works on: all are fixed up front
+from the seed (or adapted once to what the user brings up) and filled into the beat templates as slots.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from agent import persona_beats as pb
+from agent import utterances as ut
+from agent.personas import (
+    FIELD_CONTACT_ROLES,
+    FIRST_NAMES,
+    HOSPITALS,
+    LAST_NAMES,
+    SPECIALTIES,
+    Persona,
+    Skill,
+    mentioned_field,
+    specialty_for,
+)
+
+_SKILL_WORDS = {
+    "case presentations": r"present|rounds|morning report",
+    "presenting at grand rounds": r"(give|giving|my|a|the) talk\b|slides|grand rounds|lecture|public speaking",
+    "interview answers": r"interview (answers|questions|skills|prep)|mock interview|(my|the|an) interviews?\b(?! at)",
+    "suturing and knot tying": r"sutur|knot|stitch",
+    "ultrasound-guided line placement": r"\blines?\b|ultrasound|procedur|central|cannul",
+    "discharge summaries": r"discharge|notes|document|summar|charting",
+    "difficult family conversations": r"family meeting|bad news|difficult conversation|goals of care|breaking",
+}
+
+
+def invent_facts(persona: Persona, rng: random.Random) -> dict:
+    """Everything the persona may mention later, fixed up front so it stays consistent."""
+    spec = specialty_for(persona)
+    surnames = [n for n in LAST_NAMES if n not in persona.name]
+    firsts = [n for n in FIRST_NAMES if n not in persona.name]
+    rng.shuffle(surnames)
+    other_hospitals = [h for h in HOSPITALS if h != persona.hospital
+                       and ("Children" not in h or persona.specialty == "pediatrics")]
+    roles = list(spec.contact_roles)
+    rng.shuffle(roles)
+    contacts = [{"name": f"Dr. {rng.choice(firsts)} {surnames[i]}",
+                 "role": roles[i % len(roles)].format(hospital=rng.choice(other_hospitals))} for i in range(3)]
+    skill = rng.choice(spec.skills)
+    return {
+        "story": rng.choice(pb.STORIES).format(specialty=persona.specialty, hospital=persona.hospital),
+        "cadence": rng.choice(pb.CADENCES),
+        "contacts": contacts,
+        "ally": f"Dr. {surnames[3]}",
+        "opportunity": rng.choice(spec.opportunities),
+        "decision_maker": rng.choice(("the program director", "the chair", "the dean",
+                                      "the selection committee")),
+        "event": rng.choice(spec.events),
+        "skill": skill.name,
+        "skill_locked": False,
+        "told": [],
+    }
+
+
+def fit_contacts(state: Any) -> None:
+    """Before naming anyone, point the first two contacts at the field the user is heading for."""
+    facts = state.facts
+    if facts.get("contacts_fitted") or any(c["name"] in " ".join(state.persona_lines()) for c in facts["contacts"]):
+        return
+    said = " ".join([state.goal, *(t.text for t in state.turns if t.speaker == "user")])
+    field = mentioned_field(said)
+    if not field:
+        return
+    rng = random.Random(f"{state.seed}:{state.persona.id}:contacts")
+    hospitals = [h for h in HOSPITALS if h != state.persona.hospital and "Children" not in h]
+    roles = rng.sample(FIELD_CONTACT_ROLES, 2)
+    for contact, role in zip(facts["contacts"][:2], roles, strict=True):
+        contact["role"] = role.format(field=field, hospital=rng.choice(hospitals))
+    facts["contacts_fitted"] = True
+
+
+def pick_skill(state: Any) -> None:
+    """Work on the skill the user brings up (the latest one wins); after two turns without, on our own."""
+    users = [t.text for t in state.turns if t.speaker == "user" and not ut.read(t.text).favour]
+    for text in ([users[-1]] if users else []) + ([] if state.facts.get("skill_locked") else [state.goal, *users]):
+        for name, pattern in _SKILL_WORDS.items():
+            if re.search(pattern, text, re.I):
+                state.facts["skill"], state.facts["skill_locked"] = name, True
+                return
+    if len(users) >= 2:
+        state.facts["skill_locked"] = True
+
+
+def _skill(name: str) -> Skill:
+    for spec in SPECIALTIES.values():
+        for skill in spec.skills:
+            if skill.name == name:
+                return skill
+    return next(iter(SPECIALTIES.values())).skills[0]
+
+
+def slots(state: Any, reading: ut.Reading) -> dict[str, str]:
+    """Template slot values: the persona, its stated facts, and the topic of the user's last line."""
+    persona, facts = state.persona, state.facts
+    skill = _skill(facts["skill"])
+    topic = reading.topic or ut.key_phrase(state.goal) or persona.specialty
+    values = {
+        "name": persona.name, "title": persona.title, "hospital": persona.hospital, "years": str(persona.years),
+        "specialty": persona.specialty, "topic": topic, "topic_cap": _cap(topic), "story": facts["story"],
+        "cadence": facts["cadence"], "ally": facts["ally"], "opportunity": facts["opportunity"],
+        "opportunity_cap": _cap(facts["opportunity"]), "decision_maker": facts["decision_maker"],
+        "event": facts["event"], "skill": skill.name, "drill": skill.drill, "drill_cap": _cap(skill.drill),
+        "tip": skill.tips[facts.get("tips_used", 0) % len(skill.tips)], "artifact": skill.artifact,
+        "skills": ", ".join(s.name for s in specialty_for(persona).skills[:2]) + " or something else",
+    }
+    for i, key in enumerate(("contact", "contact2", "contact3")):
+        name = facts["contacts"][i]["name"]
+        values.update({key: name, f"{key}_role": facts["contacts"][i]["role"], f"{key}_surname": name.split()[-1]})
+    return values
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
