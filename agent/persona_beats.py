@@ -272,6 +272,15 @@ ROLE_MORE = {
                   "Most of the good things here happen because the right two people met.",
                   "They'll be far more useful to you than I can be on this."),
 }
+# Opening lines for a follow-up meeting: no self-introduction, straight back to what they do.
+FOLLOW_UP_OPEN = {
+    "mentor": "How have things been since we last talked, at work and outside it?",
+    "coach": "Did you get a chance to practise since last time? Tell me how it went, and be specific.",
+    "sponsor": "Your name came up again this week, which is good. I've been thinking about where to put you "
+               "forward next.",
+    "connector": "Did you get to talk to any of the people I mentioned? I've thought of a few more you should "
+                 "meet.",
+}
 # A skill-focused persona asks which skill to work on before it has one.
 FIND_SKILL = (
     "Let's pick one thing to work on. Which skill would make the biggest difference for you this year: "

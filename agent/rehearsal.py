@@ -1,9 +1,10 @@
 """Rehearse a coffee meeting with a persona whose hidden role shows only through what they do.
 
 Code plans every reply: it picks the next beat for the persona's role, fills a template with facts the
-persona has already stated and with what the user just said, and only then lets a model rephrase it.
-A weak model never writes the reply; a capable one may rephrase the draft, and anything that breaks
-character, states a role or drops the beat's substance falls back to the draft.
+persona has already stated and with what the user just said, and only then may a model rephrase it.
+A weak model never writes the reply (at most, on request, a one-sentence opener); a capable one may
+rephrase the draft, and anything that breaks character, states a role or drops the beat's substance
+falls back to the draft.
 """
 
 from __future__ import annotations
@@ -122,7 +123,10 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
         opener.append("I've only got about fifteen minutes before my next meeting, so let's dive in.")
     else:
         opener.append(rng.choice(pb.UNHURRIED_TIME_CUES))
-    opener.append(_line(state, "open", ut.Reading(), rng))
+    if meeting == "follow-up":
+        opener.append(pb.FOLLOW_UP_OPEN[persona.role])  # they know each other: no introductions
+    else:
+        opener.append(_line(state, "open", ut.Reading(), rng))
     state.turns.append(Turn("persona", pb.sanitize(" ".join(opener)), "open"))
     return state
 
@@ -151,7 +155,7 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     rng = random.Random(f"{state.seed}:{state.persona.id}:{len(state.turns)}")
     beat = _choose_beat(state, text, reading, rng)
     topical = _topical(state, beat, reading, rng)
-    lead = _lead(state, reading, rng, beat, echo_topic=not topical)
+    lead, plain = _lead(state, reading, rng, beat, echo_topic=not topical)
     body = _line(state, beat, reading if topical else ut.Reading(), rng)
     parts = [lead, body]
     if state.persona.busy and beat == "close":
@@ -164,16 +168,10 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     draft = pb.sanitize(" ".join(p for p in parts if p))
     reply = draft
     if model is not None and not reading.hijack and beat != "after":
-        reply = _model_reply(model, state, beat, draft, parts, lead, weak_opener) or draft
+        reply = _model_reply(model, state, beat, draft, parts, lead, weak_opener and plain) or draft
     turn = Turn("persona", pb.sanitize(reply), beat)
     state.turns.append(turn)
     return turn
-
-
-def _plain(lead: str) -> bool:
-    """True when the lead is only a pleasantry a model may replace (not an answer or a deflection)."""
-    return not lead or any(lead == a or lead.startswith(a.split("{")[0]) for acks in pb.ACKS.values() for a in acks
-                           if not a.startswith("{"))
 
 
 def _topical(state: Rehearsal, beat: str, reading: ut.Reading, rng: random.Random) -> bool:
@@ -223,39 +221,45 @@ def _choose_beat(state: Rehearsal, text: str, reading: ut.Reading, rng: random.R
     return rng.choice([b for b in pb.CORE_ORDER[role] if b != last])
 
 
-def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, *, echo_topic: bool = True) -> str:
-    """The persona's reaction to what the user just said, before the planned beat."""
+def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, *,
+          echo_topic: bool = True) -> tuple[str, bool]:
+    """The persona's reaction to what the user just said, before the planned beat.
+
+    Returns the text and whether it is a mere pleasantry (which a model may replace) rather than an
+    answer, a deflection or a refusal.
+    """
     persona, text = state.persona, state.turns[-1].text
     slots = pf.slots(state, reading)
     if reading.hijack:
-        return rng.choice(pb.DEFLECTIONS).format(**slots)
+        return rng.choice(pb.DEFLECTIONS).format(**slots), False
     if state.facts.pop("reopened", False):
-        return rng.choice(pb.REOPEN)
+        return rng.choice(pb.REOPEN), False
     if reading.closing or state.closed:
-        return ""
+        return "", True
     for pattern, answer in _FACT_QUESTIONS:
         if re.search(pattern, text, re.I):
-            return answer.format(**slots)
+            return answer.format(**slots), False
     if reading.favour:
-        return pb.FAVOUR_REPLIES[persona.role]
+        return pb.FAVOUR_REPLIES[persona.role], False
     mentioned = [c for c in state.facts["contacts"] if c["name"].split()[-1].lower() in text.lower()]
     if mentioned and mentioned[0]["name"] in " ".join(state.persona_lines()):
-        return f"{mentioned[0]['name']}, yes: they {mentioned[0]['role']}."
+        return f"{mentioned[0]['name']}, yes: they {mentioned[0]['role']}.", False
     if reading.questions and re.search(_PERSONAL, text, re.I) and beat != "share_story":
-        return pb.PERSONAL_ANSWERS[persona.role].format(**slots)
+        return pb.PERSONAL_ANSWERS[persona.role].format(**slots), False
     if reading.intro and len(state.user_turns()) <= 2:
         state.facts["user_stage"] = reading.stage
         article = "an" if reading.stage[:1] in "aeio" else "a"
-        return f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage else "Nice to meet you."
+        return (f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage
+                else "Nice to meet you."), False
     if persona.busy and rng.random() < 0.6:
-        return ""  # no time for pleasantries
+        return "", True  # no time for pleasantries
     if reading.questions:
         key = "question" if reading.topic and echo_topic else "question_plain"
-        return rng.choice(pb.ACKS[key]).format(**slots)
-    if reading.thanks:
-        return rng.choice(pb.ACKS["thanks"])
-    key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.85 else "statement"
-    return rng.choice(pb.ACKS[key]).format(**slots)
+    elif reading.thanks:
+        key = "thanks"
+    else:
+        key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.85 else "statement"
+    return rng.choice(pb.ACKS[key]).format(**slots), True
 
 
 def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Random) -> str:
@@ -268,7 +272,7 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
         pf.fit_contacts(state)
     beat = pb.BEATS[role][beat_id]
     options = list(beat.lines)
-    if reading.topic and beat.topic_lines and rng.random() < 0.6:
+    if reading.topic and beat.topic_lines:  # the caller passes a topic only when the beat should use it
         options = list(beat.topic_lines)
     if role == "coach" and beat_id == "clarify" and not state.facts.get("skill_locked"):
         options = list(pb.FIND_SKILL)
@@ -306,7 +310,7 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
                  weak_opener: bool) -> str | None:
     """A model-phrased reply, or None to keep the draft.
 
-    A capable model rewrites the whole draft. A weak one may only replace a plain pleasantry at the start
+    A capable model rewrites the whole draft. A weak one may only replace the lead (a plain pleasantry)
     with its own short reaction, and only when ``weak_opener`` is set.
     """
     from agent.models import is_capable
@@ -316,7 +320,7 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
             from agent.persona_model import capable_reply
 
             return capable_reply(model, state, beat, draft)
-        if not weak_opener or not _plain(lead):
+        if not weak_opener:
             return None
         from agent.persona_model import weak_opener as opener_for
 

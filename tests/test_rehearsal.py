@@ -230,6 +230,7 @@ def test_meeting_types_shape_the_opening():
     follow = start_rehearsal(PRESETS["helen-marsh"], "follow-up", "decide about a research year", 1)
     assert re.search(r"hear|connection|coming through", video)
     assert "research year" in follow.persona_lines()[0]
+    assert "Helen Marsh" in video and "Helen Marsh" not in follow.persona_lines()[0]  # they have met before
 
 
 def test_empty_user_line_is_rejected():
