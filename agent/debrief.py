@@ -221,7 +221,7 @@ def coach_note(user_text: str, state: Any, citer: Any = None, *, sharpener: Any 
     reading = ut.read(user_text)
     flags = {f for q in questions for f in q["flags"]}
     tip_id, tip = "", ""
-    if "pumping" in flags or reading.favour:
+    if "pumping" in flags or (reading.favour and not questions):
         tip_id, tip = "no_pumping", CHECKS["no_pumping"][2]
     elif not users and not (reading.intro and reading.goal):
         tip_id, tip = "introduced", CHECKS["introduced"][2]

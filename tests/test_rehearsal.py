@@ -427,3 +427,23 @@ def test_embedded_model_keeps_the_persona_coherent():
             assert 5 <= len(reply.text.split()) <= 120
             assert not ROLE_LABEL.search(reply.text)
             assert not re.search(r"\b(AI|assistant|language model|nurse)\b", reply.text)
+
+
+def test_rehearsal_page_surprise_me_survives_a_restart_and_can_start_over(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MENTORPREP_MODEL", "fake")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.sidebar.radio(key="mode").set_value("Rehearse").run()
+    at.radio(key="reh-how").set_value("Surprise me").run()
+    at.button[0].click().run()
+    at.chat_input(key="reh-input").set_value("Hi, I'm Sam, a PGY-2 thinking about <b>cardiology</b>.").run()
+    assert not at.exception and len(at.chat_message) == 3
+    assert "<b>" not in at.chat_message[2].markdown[0].value  # echoed user words are escaped
+    restarted = AppTest.from_file(str(APP), default_timeout=60).run()
+    restarted.sidebar.radio(key="mode").set_value("Rehearse").run()
+    assert len(restarted.chat_message) == 3  # the meeting is restored from the store
+    restarted.button(key="reh-end").click().run()
+    restarted.button(key="reh-reveal").click().run()
+    restarted.button(key="reh-new").click().run()
+    assert not restarted.exception and not restarted.chat_message and restarted.radio(key="reh-how")
