@@ -187,7 +187,7 @@ def cited_numbers(text: str, limit: int) -> set[int]:
 
 
 def _extractive(question: str, passages: list[Passage], retriever: Any, model: Any) -> Iterator[str]:
-    yield _framing(question, model)
+    yield _framing(question, model, " ".join(p.text for p in passages))
     embed = getattr(retriever, "embed", None)
     seen: set[str] = set()
     for n, passage in enumerate(passages, start=1):
@@ -197,7 +197,7 @@ def _extractive(question: str, passages: list[Passage], retriever: Any, model: A
             yield f"\n\n- {body} [{n}]"
 
 
-def _framing(question: str, model: Any) -> str:
+def _framing(question: str, model: Any, grounding: str) -> str:
     """One framing sentence from the weak model, or the fixed one when it fails or looks wrong."""
     prompt = load_prompt("grounded_answer").render(mode="frame", question=question[:300], passages="",
                                                    profile="")
@@ -205,17 +205,28 @@ def _framing(question: str, model: Any) -> str:
         raw = "".join(stream_text(model, [HumanMessage(content=prompt)]))
     except Exception:  # noqa: BLE001 - the framing is optional; the passages carry the answer
         return FIXED_FRAMING
-    return normalise_framing(raw) or FIXED_FRAMING
+    return normalise_framing(raw, question, grounding) or FIXED_FRAMING
 
 
 _PREAMBLE = re.compile(r"^(?:sure|certainly|of course|okay|ok|absolutely|here(?:'s| is)[^:]*:)[!,.:]?\s*",
                        re.I)
 _BAD_FRAMING = re.compile(r"\b(?:as an ai|language model|i'm sorry|i am sorry|i cannot|i can't|assistant)\b"
                           r"|[\[\]#*<>{}|]|https?://|\d", re.I)
+_FRAMING_WORDS = frozenset(t[:5] for t in tokenize(
+    "good great useful helpful worth matter matters start starting step steps first simple simply easy easier "
+    "way ways well help helps plan right best key clear clearer thought care careful little time guidance"))
+_SELF_TALK = re.compile(r"\b(?:i|i'm|i've|me|my|we|our|answer|chatbot|introduction)\b"
+                        r"|\b(?:your|this|that|great|good|interesting|the) question\b", re.I)
 
 
-def normalise_framing(raw: str) -> str:
-    """Clean a model's framing sentence; returns "" when it is not one plain sentence of 4-30 words."""
+def normalise_framing(raw: str, question: str | None = None, grounding: str | None = None) -> str:
+    """Clean a model's framing sentence, or return "" to reject it.
+
+    Accepted: one plain sentence of 4-30 words that shares a content word with ``question`` (when given),
+    does not talk about itself or the chat, and uses only words found in the question, in ``grounding``
+    (the retrieved passages, when given) or in a short list of connective words. A weak model cannot slip
+    in a claim of its own this way ("A connector is a tool...").
+    """
     text = " ".join(line.strip() for line in raw.strip().splitlines() if line.strip())
     for _ in range(2):
         text = _PREAMBLE.sub("", text).strip().strip('"\'“”').strip()
@@ -224,6 +235,14 @@ def normalise_framing(raw: str) -> str:
     words = sentence.split()
     if not 4 <= len(words) <= 30 or sentence.endswith("?") or _BAD_FRAMING.search(sentence):
         return ""
+    if question is not None:
+        # Must be about the question's subject, not about itself or the chat ("great question", "I'm here").
+        if _SELF_TALK.search(sentence) or not set(tokenize(sentence)) & set(tokenize(question)):
+            return ""
+    if grounding is not None:
+        allowed = {t[:5] for t in tokenize(f"{question or ''} {grounding}")} | _FRAMING_WORDS
+        if any(term[:5] not in allowed for term in tokenize(sentence)):  # 5-letter prefix: crude stemming
+            return ""
     letters = sum(ch.isalpha() or ch.isspace() for ch in sentence) / len(sentence)
     if letters < 0.9:
         return ""

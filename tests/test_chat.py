@@ -27,10 +27,10 @@ def capable(*replies: str) -> GenericFakeChatModel:
 
 
 def test_weak_model_answer_is_built_from_passages_with_citations(retriever):
-    model = FakeChatModel(responses=["Sure! A good thank-you note keeps the door open."])
+    model = FakeChatModel(responses=["Sure! A short thank-you email after coffee is a good first step."])
     result = answer("how soon should I send a thank-you email after coffee", retriever, model)
     assert result.mode == "extractive"
-    assert result.text.startswith("A good thank-you note keeps the door open.")
+    assert result.text.startswith("A short thank-you email after coffee is a good first step.")
     assert "[1]" in result.text
     assert "Send a short thank-you email after the coffee meeting" in result.text  # quoted from the passage
     assert result.citations and result.citations[0].n == 1
@@ -60,6 +60,16 @@ def test_normalise_framing_cleans_preambles():
         "Meeting a sponsor calls for a clear ask.")
     assert normalise_framing("Good preparation pays off. Also, bring snacks.") == "Good preparation pays off."
     assert normalise_framing("Call 555 1234 now please today.") == ""
+
+
+def test_framing_must_be_on_topic_and_use_only_grounded_words():
+    grounding = "A connector introduces you to people who can help: coaches, sponsors and collaborators."
+    assert normalise_framing("A connector is a tool that joins two devices.", "what is a connector", grounding) == ""
+    assert normalise_framing("What a great question about connectors!", "what is a connector", grounding) == ""
+    assert normalise_framing("I'm here to help with connectors and people.", "what is a connector", grounding) == ""
+    assert normalise_framing("Sponsors and coaches matter too.", "what is a connector", grounding) == ""
+    assert normalise_framing("A connector introduces you to useful people.", "what is a connector", grounding) == (
+        "A connector introduces you to useful people.")
 
 
 def test_nothing_relevant_says_so_without_calling_the_model(retriever):
