@@ -81,12 +81,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from chromadb.errors import ChromaError
+
     from agent.settings import load_settings
 
     try:
         return int(args.func(args, load_settings()))
     except MentorPrepError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ChromaError as exc:
+        print(f"error: Chroma refused the request: {exc}", file=sys.stderr)
         return 2
 
 

@@ -41,6 +41,22 @@ def _retriever(settings: Any, *, build: bool) -> Any:
     return KeywordRetriever(settings.knowledge_dir)
 
 
+def _chroma_errors(handler):
+    """Turn a Chroma failure into a one-line message and exit code 2 instead of a traceback."""
+
+    def wrapped(args, settings) -> int:
+        from chromadb.errors import ChromaError
+
+        try:
+            return handler(args, settings)
+        except ChromaError as exc:
+            print(f"error: the knowledge index failed: {exc}", file=sys.stderr)
+            return 2
+
+    return wrapped
+
+
+@_chroma_errors
 def run_ask(args, settings) -> int:
     from agent.chat import start_answer
     from agent.errors import BackendError
@@ -68,6 +84,7 @@ def run_ask(args, settings) -> int:
     return 0
 
 
+@_chroma_errors
 def run_eval(args, settings) -> int:
     from retrieval.evaluate import default_sets, hit_at_k, load_examples
     from retrieval.search import KeywordRetriever
