@@ -68,8 +68,9 @@ _OBSERVED_EFFECTS: dict[str, tuple[str | None, float, str | None, float]] = {
 
 SOFTMAX_SCALE = 0.7  # score points -> log-odds; one decisive cue (3) gives about 0.6 against three empty roles
 NEGATED_ROLE_FACTOR = -0.5  # "never asked about my goals" counts a little against mentor
-HEDGED_FACTOR = 0.3  # "I had hoped she would introduce me": the user's wish, not their action
+HEDGED_FACTOR = 0.2  # "I had hoped she would introduce me": the user's wish, not their action
 REPEAT_DECAY = 0.5  # the second hit of the same cue counts half, the third a quarter ...
+MIN_ROLE_POINTS = 0.75  # one action cue (>= 1), or at least two topic words, before a role is named
 TIE_MARGIN = 0.25  # top-two probability gap under which a tie-break question is offered
 # Without any time/attention cue, the kind of help implies a weak availability guess: mentors and coaches
 # spend time with you; sponsors and connectors act through other people and offer no follow-up of their own.
@@ -184,8 +185,7 @@ def read_room(notes: str, observed: Iterable[str] = (), *, citer: Any = None) ->
         used.append({"key": key, "label": OBSERVED_BEHAVIOURS[key], "role": role, "role_weight": rw,
                      "availability": level, "availability_weight": aw})
 
-    has_role_cue = any(e.kind == "role" and e.weight > 0 for e in evidence) or any(
-        _OBSERVED_EFFECTS[k][0] and _OBSERVED_EFFECTS[k][1] > 0 for k in observed)
+    has_role_cue = max(role_points.values()) >= MIN_ROLE_POINTS
     scores = _softmax(role_points) if has_role_cue else dict.fromkeys(ROLES, 0.25)
     ranked = sorted(ROLES, key=lambda r: (-scores[r], ROLES.index(r)))
     role = ranked[0] if has_role_cue else UNCLEAR

@@ -65,7 +65,10 @@ AVAILABILITY_CUES: tuple[Cue, ...] = (
     # ---- high: time and attention given ----------------------------------------------------------------
     cue("duration", alt(
         _NUMBER + r"(?:\s+|-)(?:more\s+)?(?:minutes?|mins?|hours?|hrs?)(?:\s+and\s+a\s+half)?",
-        r"half[\s-](?:an[\s-])?hour", r"an\s+hour\s+and\s+a\s+half"), negatable=False, weigh=_duration),
+        r"half[\s-](?:an[\s-])?hour", r"an\s+hour\s+and\s+a\s+half"), negatable=False, weigh=_duration,
+        # "get the presentation under two minutes" is a target for the user, not the meeting's length
+        not_before=r"(?:under|below|less\s+than|shorter\s+than|down\s+to|to\s+within)\s+"),
+    cue("protected_time", r"protected\s+time|(?:made|makes|make)\s+time\s+for\s+(?:me|us|our)", avail=HIGH, aw=2),
     cue("cleared_time", alt(
         r"clear\w*\s+(?:(?:his|her|their|the|an?|my|our|whole|entire|full)\s+)*(?:[\w-]+\s+)?"
         r"(?:afternoon|morning|evening|schedule|calendar|diary|day|clinic|time|slot|hour)",
@@ -94,7 +97,8 @@ AVAILABILITY_CUES: tuple[Cue, ...] = (
         not_before=r"(?:the|a|my|our|his|her|each|every|one|new|first)\s+(?:[\w-]+\s+)?"),
     cue("shared_meal", alt(
         r"over\s+(?:an?\s+)?(?:long\s+)?(?:dinner|lunch|breakfast|meal|drinks)",
-        r"(?:to|at|in)\s+" + _HIS + r"\s+(?:home|house|place)", r"dinner\s+with"), avail=HIGH, aw=1.5),
+        r"(?:to|at|in)\s+" + _HIS + r"\s+(?:home|house)", r"(?:to|at)\s+" + _HIS + r"\s+place", r"dinner\s+with"),
+        avail=HIGH, aw=1.5),
     cue("attention", alt(
         r"(?:full|undivided|complete|whole|close)\s+attention",
         r"(?:phones?|pagers?|laptops?|screens?)\s+(?:away|down|off|face-?down|on\s+silent)",

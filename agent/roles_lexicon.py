@@ -32,7 +32,7 @@ _PEOPLE = alt(
 # Gatekeepers a sponsor speaks to on your behalf.
 _AUTHORITY = alt(
     r"deans?", r"chairs?", r"chair(?:man|woman|person)", r"chiefs?", r"directors?", r"committees?", r"council",
-    r"panel", r"board", r"organi[sz]ers?", r"editors?", r"ceo", r"cmo", r"heads?", r"hiring\s+manager",
+    r"panel", r"board", r"organi[sz]ers?", r"editors?", r"ceo", r"cmo", r"heads?", r"hiring\s+(?:manager|team)",
     r"leadership", r"recruiters?", r"president", r"provost", r"pd",
 )
 # Pieces of work a coach reviews.
@@ -52,27 +52,32 @@ _PERSON = alt(
     r"my\s+(?:own\s+)?(?:[\w-]+\s+)?(?:goals?|plans?|dreams?|hopes?|fears?|worries|values|family|life|kids|"
     r"children|partner|spouse|wife|husband|marriage|relationship|well-?being|health|interests?|aspirations?|"
     r"ambitions?|passions?|motivations?|priorities|background|story|journey|future|hobbies|upbringing|parents|"
-    r"burnout|stress|happiness|balance|vision|calling|identity|weekends?|childhood|home\s+life)",
+    r"burnout|stress|happiness|balance|vision|calling|identity|weekends?|childhood|home\s+life|mom|mum|dad|"
+    r"mother|father|daughter|son|baby|sister|brother|grand\w+)",
     r"how\s+I(?:'m|\s+am|\s+was|\s+were)?\s+(?:really\s+|actually\s+)?(?:doing|coping|feeling|getting\s+on|"
     r"holding\s+up|settling|finding|managing|adjusting)",
     r"how\s+I(?:'m|\s+am|\s+was|\s+were)\s+(?:really\s+)?\w+ing",
     r"(?:whether|if)\s+I(?:'m|\s+am|\s+was|\s+were)\s+(?:\w+ing|happy|ok|okay|alright|all\s+right|well|fulfilled)",
+    r"(?:whether|if)\s+I\s+(?:really\s+|still\s+|truly\s+)?(?:want|wanted|should|would|enjoy|like|love|belong|fit)\b",
     r"how\s+(?:my|things|life)\s+(?:[\w-]+\s+){0,5}?(?:going|were|was|is|are)",
     r"what\s+(?:kind|sort|type)\s+of\s+(?:doctor|physician|person|life|career|surgeon|clinician|leader|work)",
     r"what\s+I(?:'m|\s+am)?\s+(?:want|enjoy|love|fear|value|care|hope|dream|wanted|enjoyed|loved|feared|valued|"
-    r"need|like|unsure|worried|afraid|excited|passionate|scared|proud)",
+    r"need|like|unsure|worried|afraid|excited|passionate|scared|proud|willing|prepared|ready|hoping|planning|"
+    r"looking\s+for|aiming|would\s+like|'d\s+like|would\s+regret|'d\s+regret)",
     r"what\s+(?:would\s+|will\s+|really\s+)?(?:matters?|gives?\s+me|keeps?\s+me|motivates?\s+me|drives?\s+me|"
     r"excites?\s+me|scares?\s+me|worries\s+me|worry\s+me|makes?\s+me|fulfils?\s+me|fulfills?\s+me)",
     r"why\s+I\s+(?:chose|went|picked|became|wanted|love|like|do)",
     r"what\s+(?:first\s+|really\s+)?(?:drew|brought|led|attracted|pulled|got)\s+me\s+(?:to|into)",
     r"where\s+I\s+(?:see\s+myself|want\s+to\s+be|hope|'d\s+like)",
     r"outside\s+(?:of\s+)?(?:work|medicine|the\s+hospital)",
+    r"(?:the\s+)?person\s+I\s+(?:am|want\s+to\s+be(?:come)?|hope\s+to\s+be(?:come)?)",
+    r"who\s+I\s+(?:am|want\s+to\s+be)\b",
 )
 _ASKS = alt(
     r"ask\w*", r"want\w*\s+to\s+(?:know|hear|understand|learn)", r"curious", r"interested\s+in", r"inquir\w*",
     r"enquir\w*", r"question\w*", r"wonder\w*", r"prob\w*", r"explor\w*", r"talk\w*", r"discuss\w*",
     r"chat\w*", r"listen\w*\s+to", r"hear\w*\s+about", r"learn\w*\s+about", r"d[iu]g\w*\s+into",
-    r"g[oe]t\w*\s+to\s+know",
+    r"g[oe]t\w*\s+to\s+know", r"check\w*(?:\s+in)?(?:\s+on)?", r"follow\w*\s+up\s+on", r"ask\w*\s+after",
 )
 
 SPONSOR_CUES: tuple[Cue, ...] = (
@@ -89,15 +94,22 @@ SPONSOR_CUES: tuple[Cue, ...] = (
         r"put\w*\s+(?:me|us|my\s+(?:name|case|application|file|candidacy|cv))\s+(?:forward|up|in|down)\b",
         r"(?:submit|propos|suggest|nam|flagg?|shortlist|earmark|tapp?)\w*\s+(?:me|my\s+name)\s+(?:for|as)\b",
         r"(?:submitted|gave\s+(?:them|him|her))\s+(?:my\s+name|mine)",
-        r"push\w*\s+my\s+(?:application|name|case|file|candidacy|nomination)"), SPONSOR, 3),
+        r"push\w*\s+my\s+(?:application|name|case|file|candidacy|nomination)",
+        r"(?:sen[dt]|float\w*|throw\w*|submit\w*|put\w*)\s+(?:up\s+|in\s+|forward\s+)?my\s+name(?!\s+(?:along|on)\b)",
+        r"my\s+name\s+(?:had\s+been|has\s+been|was|is|will\s+be|would\s+be|be)\s+(?:\w+\s+)?(?:sent|put|passed|"
+        r"submitted|floated|forwarded|mentioned|raised|proposed)",
+        r"on\s+" + _HIS + r"\s+recommendation"), SPONSOR, 3),
     cue("advocates", alt(
         r"advocat\w*", r"champion\w*\s+(?:me|my|for)",
         r"(?:stand|stood|speak|spoke|go|went|going)\s+(?:up\s+|to\s+bat\s+)?for\s+me",
         r"(?:push|lobby|fight|fought|argu)\w*\s+(?:hard\s+)?for\s+(?:me|my)",
-        r"in\s+my\s+favou?r", r"on\s+my\s+behalf", r"ma[dk]\w*\s+(?:a|the|my)\s+(?:strong\s+|good\s+)?case\s+for\s+me"),
+        r"in\s+my\s+favou?r", r"on\s+my\s+behalf", r"stick\w*\s+" + _HIS + r"\s+neck\s+out",
+        r"go\w*\s+out\s+on\s+a\s+limb", r"put\w*\s+" + _HIS + r"\s+(?:name|reputation)\s+(?:on\s+the\s+line|behind)",
+        r"(?:for|about)\s+me\s+(?:with|to)\s+(?:the|my|our)\s+(?:[\w-]+\s+){0,2}?" + _AUTHORITY,
+        r"ma[dk]\w*\s+(?:a|the|my)\s+(?:strong\s+|good\s+)?case\s+for\s+me"),
         SPONSOR, 3),
     cue("good_word", alt(
-        r"put\w*\s+in\s+a\s+(?:good\s+)?word", r"talk\w*\s+me\s+up", r"s[iau]ng\w*\s+my\s+praises",
+        r"put\w*\s+in\s+a\s+(?:[\w-]+\s+)?word", r"talk\w*\s+me\s+up", r"s[iau]ng\w*\s+my\s+praises",
         r"spoke\s+highly\s+of\s+me", r"speak\w*\s+highly\s+of\s+me"), SPONSOR, 3),
     cue("backs_candidacy", alt(
         r"(?:back|support|endors)\w*\s+(?:me\s+(?:for|when)|my\s+(?:[\w-]+\s+){0,2}?(?:application|candidacy|"
@@ -109,7 +121,7 @@ SPONSOR_CUES: tuple[Cue, ...] = (
         r"pull\w*\s+(?:some\s+)?strings"), SPONSOR, 3),
     cue("considered_for", alt(
         r"(?:make\s+sure|ensure)\s+(?:that\s+)?(?:my\s+name|I(?:'m|\s+am|\s+get|'d\s+be|\s+was)\s+(?:\w+\s+)?"
-        r"(?:considered|included|shortlisted|interviewed|on\s+the))",
+        r"(?:considered|included|shortlisted|interviewed|on\s+the\s+(?:shortlist|ballot|slate|committee|panel|board)))",
         r"consider\w*\s+(?:me\s+)?for\s+(?:the|a|an)"), SPONSOR, 2.5),
     cue("places_you", r"(?:get|got|put|slot|place|add|appoint)\w*\s+me\s+(?:on|onto|into|in|as)\s+(?:the\s+|a\s+|"
         r"an\s+)?(?:[\w-]+\s+){0,2}?(?:committee|council|panel|board|shortlist|team|author|co-?author|speaker|"
@@ -120,7 +132,7 @@ SPONSOR_CUES: tuple[Cue, ...] = (
         r"as\s+(?:a|the)\s+(?:speaker|panell?ist|keynote|moderator|presenter)"), SPONSOR, 2),
     cue("tells_gatekeeper",
         alt(r"writ\w*", r"wrote", r"call\w*", r"email\w*", r"speak\w*", r"spoke", r"talk\w*", r"mention\w*",
-            r"tell\w*", r"told", r"suggest\w*", r"propos\w*", r"recommend\w*", r"lobby\w*", r"contact\w*",
+            r"tell\w*", r"told", r"suggest\w*", r"propos\w*", r"recommend\w*", r"lobby\w*", r"contact\w*", r"flagg?\w*",
             r"ping\w*", r"approach\w*")
         + r"\s+(?:me\s+|my\s+name\s+|about\s+me\s+)?(?:to\s+|with\s+)?(?:the|my|our|his|her|their)\s+"
         r"(?:[\w-]+\s+){0,3}?" + _AUTHORITY, SPONSOR, 2,
@@ -129,7 +141,8 @@ SPONSOR_CUES: tuple[Cue, ...] = (
         r"I(?:'m|\s+am|\s+was)\s+(?:ready|qualified|the\s+right)", SPONSOR, 2),
     cue("opportunity", r"opening|vacanc\w*|open\s+(?:slot|position|post|role|seat|spot)|opportunit\w*", SPONSOR, 1),
     cue("encourages_to_apply", alt(
-        r"encourag\w*\s+me\s+to\s+(?:apply|go\s+for|put\s+in|stand|run)", r"(?:urged|pushed|told)\s+me\s+to\s+apply",
+        r"encourag\w*\s+me\s+to\s+(?:apply|go\s+for|put\s+in|stand|run)", r"(?:should|could|ought\s+to)\s+apply\s+for",
+        r"(?:urged|pushed|told)\s+me\s+to\s+apply",
         r"(?:asked|looking)\s+for\s+(?:names|nominations|nominees|candidates)"), SPONSOR, 1.5),
     cue("promotion_case", alt(
         r"promotions?\s+(?:file|packet|dossier|case|committee|review)",
@@ -143,7 +156,9 @@ CONNECTOR_CUES: tuple[Cue, ...] = (
                   r"essay|statement|manuscript|abstract|grant|chapter|lecture|case|poster)"),
     cue("puts_in_touch", alt(
         r"(?:put|get|got|bring|brought)\w*\s+(?:me|us)\s+in\s+(?:touch|contact)",
-        r"(?:connect|link|hook)\w*\s+(?:me|us)\b", r"(?:make|made|making)\s+(?:the\s+|a\s+|some\s+)?connections?"),
+        r"(?:connect|link|hook)\w*\s+(?:me|us|the\s+two\s+of\s+us|you\s+two)\b",
+        r"well[- ]connected", r"(?:has|have|had)\s+(?:great\s+|good\s+|lots\s+of\s+|many\s+)?connections",
+        r"(?:make|made|making)\s+(?:the\s+|a\s+|some\s+)?connections?"),
         CONNECTOR, 3),
     cue("copies_you_in", alt(
         r"cc(?:'d|ed|ing|s)?", r"copied\s+me", r"cop(?:y|ies|ying)\s+me\s+(?:in|on)", r"loop\w*\s+(?:me|us)\s+in",
@@ -176,7 +191,8 @@ CONNECTOR_CUES: tuple[Cue, ...] = (
         r"(?:give|gave|giving)\s+" + _HIM + r"\s+a\s+heads[- ]up",
         r"referr?\w*\s+me\s+(?:on\s+)?to",
         r"point\w*\s+me\s+(?:to|toward\w*)\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE), CONNECTOR, 3),
-    cue("sets_up_meeting", r"(?:set|arrang|organi[sz]|schedul|book)\w*\s+(?:up\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    cue("sets_up_meeting", r"(?:set|arrang|organi[sz]|schedul|book)\w*\s+(?:up\s+)?(?:(?:a|an|some)\s+)?"
+        r"(?:[\w-]+\s+){0,2}?"
         r"(?:call|meeting|coffee|chat|lunch|zoom|conversation|visit)\s+(?:for\s+me\s+)?(?:with|between|"
         r"for\s+(?:me|us))", CONNECTOR, 3),
     cue("invites_to_events", alt(
@@ -186,23 +202,30 @@ CONNECTOR_CUES: tuple[Cue, ...] = (
         r"(?:(?:so\s+)?I\s+could|to|can|would)\s+meet\s+(?:some\s+|the\s+|a\s+few\s+|several\s+|other\s+|"
         r"more\s+)?(?:[\w-]+\s+){0,2}?" + _PEOPLE,
         r"join\w*\s+(?:the|a|an|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:society|interest\s+group|network|"
-        r"association|listserv|mailing\s+list)"), CONNECTOR, 2,
+        r"association|listserv|mailing\s+list)",
+        r"(?:get|got|send|sent|extend\w*|wangl\w*)\s+me\s+an?\s+invit\w*",
+        r"(?:guest|invite|invitation|mailing)\s+list", r"mixers?"), CONNECTOR, 2,
         not_after=r"[^.;]*?\b(?:home|house|family)\b"),
     cue("contacts_others", r"(?:texted|emailed|called|messaged|rang|phoned|contacted|wrote\s+to|reached\s+out\s+to|"
         r"pinged)\s+(?:\w+\s+){0,2}?(?:friends?|colleagues?|contacts?|people|someone|somebody|former\s+\w+)",
         CONNECTOR, 2),
     cue("networker", alt(
         r"network\w*", r"connector",
-        r"(?:knows|knew|know)\s+(?:everyone|everybody|all\s+the\s+\w+|lots\s+of\s+people|a\s+lot\s+of\s+people|"
+        r"(?:knows|knew|know)\s+(?:(?:half|most|all|many|lots|plenty|a\s+lot|loads|tons)\s+(?:of\s+)?(?:the\s+)?people|"
+        r"everyone|everybody|all\s+the\s+\w+|lots\s+of\s+people|a\s+lot\s+of\s+people|"
         r"many\s+people|people|someone|somebody|the\s+(?:[\w-]+\s+){0,3}?(?:director|chair|head|dean|chief|"
         r"people|team|founder))",
         r"who's\s+who", r"who\s+is\s+who", r"whom?\s+to\s+(?:approach|talk\s+to|contact|ask|see|call|email)"),
         CONNECTOR, 2),
+    cue("asks_around", alt(
+        r"put\w*\s+(?:out\s+)?(?:some\s+)?feelers", r"ask\w*\s+around", r"sound\w*\s+out\s+(?:" + _HIS + r"\s+)?"
+        r"(?:contacts|network|colleagues|friends)",
+        r"(?:among|with|to)\s+" + _HIS + r"\s+(?:contacts|network|colleagues|friends|circle)"), CONNECTOR, 3),
     cue("better_person", r"(?:better|right|best|ideal)\s+person\s+to\s+(?:talk|speak|ask|contact|see)",
         CONNECTOR, 2),
     cue("their_contact", r"(?:a|an|his|her|their)\s+(?:former\s+|old\s+|ex-?\s*|college\s+|school\s+)?"
-        r"(?:friend|colleague|classmate|roommate|fellow|resident|student|trainee|contact|co-?worker|buddy)s?\s+"
-        r"(?:who|at|in|from)\b", CONNECTOR, 1),
+        r"(?:co-?)?(?:friend|colleague|classmate|roommate|fellow|resident|student|trainee|contact|worker|buddy)s?\s+"
+        r"(?:who|at|in|from|runs|works|is|leads|directs|heads)\b", CONNECTOR, 1),
     cue("elsewhere", r"(?:at|in|from)\s+(?:two|three|several|other|another|different|a\s+few)\s+(?:other\s+)?"
         r"(?:hospitals?|institutions?|schools?|programs?|programmes?|cent(?:er|re)s?|universities|departments?)",
         CONNECTOR, 1),
@@ -210,10 +233,13 @@ CONNECTOR_CUES: tuple[Cue, ...] = (
 
 COACH_CUES: tuple[Cue, ...] = (
     cue("gives_feedback", r"feedback|critiqu\w*|(?:notes|comments)\s+on\s+my", COACH, 3),
-    cue("tips", r"pointers|tips|tricks\s+for", COACH, 2),
+    cue("tips", r"pointers|tips|tricks?\s+(?:for|to|of|with)|shortcuts?|hacks?", COACH, 2),
+    cue("point_by_point", r"(?:line|point|sentence|step|slide|page|case)[- ]by[- ](?:line|point|sentence|step|slide|"
+        r"page|case)", COACH, 2),
     cue("corrects", r"correct\w*\s+(?:my|me|the\s+way\s+I|how\s+I)|fix\w*\s+(?:my|how\s+I)", COACH, 3),
     cue("reviews_work",
-        alt(r"(?:went|go|goes|going|gone)\s+(?:over|through)", r"review\w*", r"edit\w*", r"proofread\w*",
+        alt(r"(?:went|go|goes|going|gone)\s+(?:[\w-]+\s+){0,3}?(?:over|through)", r"review\w*", r"edit\w*",
+            r"proofread\w*",
             r"mark\w*\s+up", r"annotat\w*", r"rewr[io]te\w*", r"rework\w*", r"polish\w*", r"red-?pen\w*",
             r"tweak\w*", r"look\w*\s+over", r"listen\w*\s+to", r"read\w*\s+(?:over|through)", r"read",
             r"watch\w*", r"check\w*", r"revis\w*", r"restructur\w*", r"tighten\w*", r"shorten\w*", r"cut",
@@ -226,7 +252,10 @@ COACH_CUES: tuple[Cue, ...] = (
         r"(?:new|revised|second|next|updated|another)\s+draft"), COACH, 2, HIGH, 2),
     cue("rehearses", alt(
         r"rehears\w*", r"drill\w*", r"dry[- ]runs?", r"run-?throughs?", r"r[au]n\s+me\s+through", r"mock",
-        r"role[- ]?pla\w*", r"sim(?:ulation)?\s+(?:lab|session|scenario|run)", r"on\s+the\s+simulator",
+        r"role[- ]?pla\w*", r"play\w*\s+the\s+(?:role|part|examiner|patient|interviewer|relative|family|"
+        r"angry|difficult|\w+\s+(?:patient|relative|parent|son|daughter))",
+        r"stop\w*\s+me\s+(?:whenever|each\s+time|every\s+time|when|to\s+correct|and\s+correct)",
+        r"sim(?:ulation)?\s+(?:lab|session|scenario|run)", r"on\s+the\s+simulator",
         r"quizz?\w*",
         r"(?:had|have|has|made|make)\s+me\s+(?:do|try|present|repeat|redo|run|walk\s+through|perform|"
         r"demonstrate|tie|write|rewrite|say|read|explain|answer|pitch|deliver|go\s+through|start\s+over|"
@@ -237,18 +266,23 @@ COACH_CUES: tuple[Cue, ...] = (
         not_after=r"practi[cs]\w*\s+(?:medicine|law|as|in|at|full|part|rural|internal|family|emergency|general|"
                   r"pediatric|paediatric|surgery|psychiatry|physician|doctor|clinician|surgeon|\w+\s+medicine)"),
     cue("observes_you", r"(?:watch\w*|observ\w*|supervis\w*|sat\s+(?:in\s+)?(?:with|on)|sit\w*\s+(?:in\s+)?"
-        r"(?:with|on)|stood\s+(?:behind|beside|next\s+to)|stand\w*\s+(?:behind|beside))\s+(?:me|my)\b",
+        r"(?:with|on)|stood\s+(?:behind|beside|next\s+to)|stand\w*\s+(?:behind|beside))\s+(?:me\b|my\s+"
+        r"(?:[\w-]+\s+)?" + _WORK + r"|my\s+(?:[\w-]+\s+)?(?:consult\w*|clinic|rounds|session|procedure|exam\w*|"
+        r"encounter|visit|practice|performance))",
         COACH, 3, HIGH, 1),
     cue("shows_how", alt(
         r"(?:show\w*|taught|teach\w*|demonstrat\w*|explain\w*|walk\w*\s+me\s+through)\s+(?:me\s+)?"
-        r"(?:(?:how|where|what|which|when|why)\s+(?!(?:he|she|they|I)\b)|a\s+better|"
+        r"(?:(?:how|where|what|which|when|why)\b(?!\s+(?:he|she|they|I)\b)|a\s+better|"
         r"the\s+(?:right|proper|correct|best)\s+way|the\s+steps|what\s+to\s+do|where\s+to)",
         r"told\s+me\s+how\s+to", r"t(?:augh|each)\w*\s+me\s+(?:to|how)", r"debrief\w*"), COACH, 3),
     cue("how_to_advice", r"(?:advice|advis\w*|suggest\w*|recommend\w*|tips?|ideas?|guidance|pointers)\s+"
         r"(?:\w+\s+){0,2}?(?:on\s+|about\s+|for\s+)?(?:how|where|when)\s+to\b", COACH, 2),
     cue("coaching", r"coach\w*|tutor\w*|train\w*\s+me\b", COACH, 3),
     cue("targets", alt(
-        r"targets?", r"homework", r"assignments?", r"checklists?", r"benchmarks?",
+        r"targets?", r"homework", r"assignments?", r"checklists?", r"benchmarks?", r"rubrics?", r"frameworks?",
+        r"templates?", r"mnemonics?", r"scripts?\s+for",
+        r"(?:asked|told|wants?|wanted|encouraged|challenged)\s+me\s+to\s+(?:try|practi[cs]e|use|apply)\s+"
+        r"(?:it|this|that|them|these)",
         r"(?:set|gave|give|giving|agreed)\s+(?:me\s+|us\s+)?(?:a|an|some|the|specific|clear)\s+(?:[\w-]+\s+)?"
         r"(?:goal|goals|task|exercise|challenge)"), COACH, 2),
     cue("improvement", alt(
@@ -301,19 +335,28 @@ MENTOR_CUES: tuple[Cue, ...] = (
         r"memorable\s+patients?", r"(?:nearly|almost)\s+(?:quit\w*|gave\s+up|left)",
         r"shar\w*\s+(?:some\s+)?(?:wisdom|stories|lessons|experiences?)",
         r"(?:told|tell)\s+me\s+(?:a\s+)?stor(?:y|ies)", r"opened\s+up\s+about", r"wisdom",
-        r"lessons?\s+" + _HE + r"\s+(?:learned|learnt)", r"look\w*\s+back\s+on"), MENTOR, 2),
+        r"lessons?\s+" + _HE + r"\s+(?:learned|learnt)", r"look\w*\s+back\s+on",
+        r"(?:candid|honest|open|frank|vulnerable)\s+(?:with\s+me\s+)?about\s+" + _HIS),
+        MENTOR, 2),
     cue("invested_in_you", alt(
         r"invest\w*\s+in\s+(?:me|my)", r"(?:cares?|cared|caring)\s+(?:about|for)\s+(?:me|how\s+I|my|what)",
         r"(?:for|over)\s+the\s+long\s+(?:haul|run|term)", r"long[- ]term", r"for\s+years\s+to\s+come",
         r"professional\s+parent", r"(?:be|become|act\s+as)\s+my\s+mentor", r"mentor(?:ing)?\s+me",
         r"under\s+" + _HIS + r"\s+wing",
         r"through(?:out)?\s+my\s+(?:fellowship|residency|training|career|years|first\s+years)",
-        r"big\s+(?:life\s+)?(?:decisions?|choices?)", r"career\s+advice", r"sounding\s+board",
+        r"big\s+(?:life\s+)?(?:decisions?|choices?)", r"career\s+advice",
+        r"(?:advice|guidance|counsel)\s+(?:\w+\s+){0,4}?(?:my\s+)?(?:career|life|future|path)\b",
+        r"next\s+(?:few\s+|five\s+|ten\s+|twenty\s+)?(?:years|decade)", r"sounding\s+board",
         r"in\s+my\s+corner", r"(?:whole|entire)\s+career", r"check\w*\s+in\s+on\s+me",
         r"support\w*\s+me\s+(?:through|as\s+a|emotionally)", r"lean\s+on\s+" + _HIM, r"turn\s+to\s+" + _HIM,
         r"(?:be\s+)?there\s+for\s+me", r"(?:someone|somebody|a\s+person)\s+I\s+(?:can|could)\s+(?:talk|turn|go)\s+to",
-        r"t(?:ake|akes|aking|ook)\s+me\s+on\b"), MENTOR, 2),
-    cue("listens", r"listen\w*|reflect\w*\s+back|empath\w*", MENTOR, 1.5, not_before=_THE_USER,
+        r"t(?:ake|akes|aking|ook)\s+me\s+on\b",
+        r"(?:guid|mentor|advis|support)\w*\s+me\s+(?:since|for\s+(?:years|a\s+long\s+time|the\s+past))",
+        r"(?:has|have|had)\s+been\s+(?:guiding|mentoring|advising|looking\s+out\s+for)\s+me"), MENTOR, 2),
+    cue("hear_back", r"hear\s+(?:back\s+)?(?:from\s+me|how)", MENTOR, 1.5, HIGH, 2,
+        not_before=r"\b(?:they|them|people|colleagues|others)\b[^.;,]{0,40}"),
+    cue("listens", r"listen\w*|reflect\w*\s+back|empath\w*|let\s+me\s+(?:talk|speak|vent|think\s+(?:out\s+)?aloud)",
+        MENTOR, 1.5, not_before=_THE_USER,
         not_after=r"listen\w*\s+to\s+(?:my|the|a|our)\s+(?:[\w-]+\s+){0,2}?" + _WORK),
     cue("ongoing_contact", alt(
         r"(?:meet|meeting|see|seeing|catch(?:ing)?\s+up|get(?:ting)?\s+together|have\s+coffee|grab\s+coffee|"
@@ -326,17 +369,50 @@ MENTOR_CUES: tuple[Cue, ...] = (
         r"(?:call|text|email|ping|message|ring|contact|reach\s+out\s+to|get\s+in\s+touch|come\s+to)\s+"
         r"(?:" + _HIM + r"\s+|me\s+)?(?:whenever|any\s*time|at\s+any\s+time)",
         r"reach\s+out\s+(?:whenever|any\s*time)",
-        r"door\s+(?:is|was|would\s+be|remains)\s+(?:always\s+)?open", r"hear\s+(?:back\s+)?(?:from\s+me|how)",
+        r"(?:door|inbox|phone|line)s?\s+(?:is|are|was|were|would\s+be|remains?)\s+(?:always\s+)?open",
+        r"call\w*\s+me\s+(?:after|later|afterwards|back|the\s+next\s+day|to\s+(?:see|check|ask|find\s+out))",
         r"report\s+back",
         r"(?:asked|told|invited|wants?|wanted|encouraged)\s+me\s+to\s+(?:email|call|text|write\s+to|update|ping|"
         r"message|let\s+" + _HIM + r"\s+know|keep\s+" + _HIM + r"\s+(?:posted|updated)|tell\s+" + _HIM
         + r"\s+how|stay\s+in\s+touch|come\s+back)",
         r"(?:regular|recurring|standing|ongoing|monthly|weekly|quarterly|fortnightly)\s+(?:[\w-]+\s+)?"
-        r"(?:meetings?|check-?ins?|calls?|coffees?|catch-?ups?|sessions?|chats?)",
+        r"(?:meetings?|check-?ins?|calls?|coffees?|catch-?ups?|sessions?|chats?|lunch(?:es)?|dinners?|breakfasts?|"
+        r"walks?)",
         r"(?:every|each)\s+(?:few|couple\s+of|two|three|four|five|six|eight|other)\s+(?:weeks|months)",
         r"(?:once|twice)\s+a\s+(?:month|term|quarter|semester|year|week|rotation)",
         r"every\s+(?:month|term|quarter|week|semester)"), MENTOR, 1.5, HIGH, 2),
 )
 
-ROLE_CUES: tuple[Cue, ...] = SPONSOR_CUES + CONNECTOR_CUES + COACH_CUES + MENTOR_CUES
+# Topic words: weak evidence that the talk was about the things each role deals with. They only decide the
+# role when no action cue does (two or more are needed to name a role; see agent.roles.MIN_ROLE_POINTS).
+TOPIC_CUES: tuple[Cue, ...] = (
+    cue("topic_mentor", alt(
+        r"family", r"kids", r"children", r"baby", r"spouse", r"husband", r"wife", r"partner", r"mom", r"mum",
+        r"dad", r"mother", r"father", r"parents", r"daughter", r"son", r"life", r"values", r"purpose", r"meaning",
+        r"happiness", r"happy", r"well-?being", r"balance", r"feelings?", r"feeling", r"dreams?", r"hopes?",
+        r"fears?", r"worries", r"doubts", r"regrets?", r"future", r"calling", r"wisdom", r"journey", r"luck",
+        r"detours?", r"career\s+(?:path|choices?|arc)", r"decades?", r"personal\w*", r"emotion\w*",
+        r"encourag\w*", r"warm\w*", r"trust\w*", r"relationship"), MENTOR, 0.5),
+    cue("topic_coach", alt(
+        r"skills?", r"technique", r"practi[cs]e\w*", r"exams?", r"boards", r"osce", r"viva", r"interviews?",
+        r"presentations?", r"slides", r"drafts?", r"abstracts?", r"manuscripts?", r"posters?", r"methods",
+        r"procedures?", r"notes", r"charting", r"documentation", r"handoffs?", r"scenarios?", r"steps?",
+        r"comments", r"revised", r"revision", r"mistakes?", r"errors?", r"performance", r"scor\w*", r"grad\w*",
+        r"assess\w*", r"lessons?", r"speech", r"explain\w*", r"clearer", r"faster", r"slow(?:er)?\s+down"),
+        COACH, 0.5),
+    cue("topic_sponsor", alt(
+        r"awards?", r"prizes?", r"positions?", r"posts?", r"jobs?", r"promot\w*", r"tenure", r"committees?",
+        r"council", r"board", r"panel", r"candida\w*", r"applications?", r"selection", r"shortlist\w*",
+        r"dean", r"leadership", r"grants?", r"speakers?", r"keynote", r"visibility", r"appointment",
+        r"(?:his|her|their)\s+list", r"associate\s+\w+\s+director", r"chief\s+resident", r"lead\s+(?:the|a|an)"),
+        SPONSOR, 0.5),
+    cue("topic_connector", alt(
+        r"contacts?", r"networks?", r"friends?", r"alumni", r"names?", r"emails?", r"phone\s+numbers?",
+        r"linkedin", r"societ(?:y|ies)", r"associations?", r"conferences?", r"receptions?", r"events?",
+        r"meet-?ups?", r"acquaint\w*", r"(?:other|another)\s+(?:hospital|institution|department|"
+        r"program|team)s?", r"faculty", r"team", r"hear\s+from\s+me", r"write\s+to", r"reach\s+out\s+to",
+        r"meet\s+them"), CONNECTOR, 0.5),
+)
+
+ROLE_CUES: tuple[Cue, ...] = SPONSOR_CUES + CONNECTOR_CUES + COACH_CUES + MENTOR_CUES + TOPIC_CUES
 LEXICON: tuple[Cue, ...] = ROLE_CUES + AVAILABILITY_CUES
