@@ -139,8 +139,7 @@ BEATS: dict[str, dict[str, Beat]] = {
             "Let's narrow it down. Where does {skill} go wrong for you: the start, the middle, or when "
             "someone pushes back?",
             "Be specific: tell me one moment in the last week when {skill} didn't go the way you wanted."),
-           ("specific", "{skill}"),
-           topic_lines=("Let's make {topic} concrete. Which part of it trips you up, exactly?",)),
+           ("specific", "{skill}")),
         _b("feedback", (
             "Here's my honest feedback on {skill}: {tip}. Most people at your stage do the opposite.",
             "One concrete fix for {skill}: {tip}. Try that before anything fancier."),
@@ -271,6 +270,28 @@ ROLE_MORE = {
     "connector": ("Half of what I know, I learned from people someone introduced me to.",
                   "Most of the good things here happen because the right two people met.",
                   "They'll be far more useful to you than I can be on this."),
+}
+# Short, role-coloured answers to a general question, said before the planned beat.
+QUESTION_ANSWERS = {
+    "mentor": ("There's no single right answer; it depends on what you want your life to look like.",
+               "I've changed my mind on that more than once over the years, which tells you something.",
+               "Most people work that out by talking it through with someone, so let's do that."),
+    "coach": ("Whatever it is, we can break it into steps and practise the hard one.",
+              "The answer is usually in the details of how you do it, so let's look at those.",
+              "You get better at that by doing it with feedback, not by reading about it."),
+    "sponsor": ("The people who do well make their work visible; nobody can back work they haven't seen.",
+                "What matters most is who knows your work and is willing to say so.",
+                "Honestly, it usually comes down to someone senior willing to put your name forward."),
+    "connector": ("I'm not the expert on that, but I know who is.",
+                  "Someone I know has been through exactly that; you should hear it from them.",
+                  "That's a question for the right person, and I can point you to them."),
+}
+GENERIC_SKILL = {
+    "tips": ("break it into its two or three hardest steps and practise only those",
+             "watch someone who is good at it and write down one thing they do differently",
+             "debrief yourself within an hour of each attempt, while the details are fresh"),
+    "drill": "walk me through the last time you dealt with {p}, step by step, and we'll pick the one step to fix",
+    "artifact": "a few notes on your next go at {p}",
 }
 # Opening lines for a follow-up meeting: no self-introduction, straight back to what they do.
 FOLLOW_UP_OPEN = {

@@ -88,11 +88,21 @@ def pick_skill(state: Any) -> None:
             if re.search(pattern, text, re.I):
                 state.facts["skill"], state.facts["skill_locked"] = name, True
                 return
-    if len(users) >= 2:
-        state.facts["skill_locked"] = True
+        phrase = ut.skill_phrase(text)
+        if phrase:
+            state.facts["skill"], state.facts["skill_locked"] = CUSTOM + phrase, True
+            return
+
+
+CUSTOM = "custom:"
 
 
 def _skill(name: str) -> Skill:
+    if name.startswith(CUSTOM):
+        phrase = name[len(CUSTOM):]
+        g = pb.GENERIC_SKILL
+        return Skill(phrase, tuple(t.format(p=phrase) for t in g["tips"]), g["drill"].format(p=phrase),
+                     g["artifact"].format(p=phrase))
     for spec in SPECIALTIES.values():
         for skill in spec.skills:
             if skill.name == name:
@@ -112,7 +122,8 @@ def slots(state: Any, reading: ut.Reading) -> dict[str, str]:
         "opportunity_cap": _cap(facts["opportunity"]), "decision_maker": facts["decision_maker"],
         "event": facts["event"], "skill": skill.name, "drill": skill.drill, "drill_cap": _cap(skill.drill),
         "tip": skill.tips[facts.get("tips_used", 0) % len(skill.tips)], "artifact": skill.artifact,
-        "skills": ", ".join(s.name for s in specialty_for(persona).skills[:2]) + " or something else",
+        "skills": ", ".join([skill.name, *(s.name for s in specialty_for(persona).skills if s.name != skill.name)][:2])
+        + " or something else",
     }
     for i, key in enumerate(("contact", "contact2", "contact3")):
         name = facts["contacts"][i]["name"]

@@ -24,6 +24,8 @@ from agent.personas import MEETINGS, Persona
 
 log = logging.getLogger(__name__)
 
+BUSY_WORDS = 55  # about what fits in a quick reply between emails
+
 _PERSONAL = (r"when you were|at my stage|your (own )?(path|story|career|journey|decision|experience|job|work|"
              r"day|life|training|residency)|did you|would you have|surprised you|regret|risk|hardest|"
              r"favou?rite|best part|what('s| is) it like|made you|were you|have you ever|you (chose|picked)")
@@ -153,6 +155,7 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     state.turns.append(Turn("user", text))
     reading = ut.read(text)
     rng = random.Random(f"{state.seed}:{state.persona.id}:{len(state.turns)}")
+    pf.pick_skill(state)
     beat = _choose_beat(state, text, reading, rng)
     topical = _topical(state, beat, reading, rng)
     lead, plain = _lead(state, reading, rng, beat, echo_topic=not topical)
@@ -161,8 +164,9 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     if state.persona.busy and beat == "close":
         parts.insert(0, rng.choice(pb.BUSY_GOODBYES))
     elif state.persona.busy and (state.facts.get("cued_at", -9) < len(state.turns) - 2 or rng.random() < 0.4):
-        parts.insert(0, _time_cue(state, rng))
-        state.facts["cued_at"] = len(state.turns)
+        if len(" ".join(parts).split()) <= BUSY_WORDS - 8:  # a busy person says less, not more
+            parts.insert(0, _time_cue(state, rng))
+            state.facts["cued_at"] = len(state.turns)
     elif not state.persona.busy and beat not in {"close", "after"} and rng.random() < 0.7:
         parts.append(_more(state, beat, rng))
     draft = pb.sanitize(" ".join(p for p in parts if p))
@@ -179,6 +183,14 @@ def _topical(state: Rehearsal, beat: str, reading: ut.Reading, rng: random.Rando
     spec = pb.BEATS[state.persona.role].get(beat)
     personal = reading.topic.startswith("my ") or reading.favour or reading.hijack
     return bool(reading.topic and spec and spec.topic_lines and not personal and rng.random() < 0.6)
+
+
+def _fresh(state: Rehearsal, kind: str, options: tuple[str, ...], rng: random.Random) -> str:
+    """A variant not used yet in this rehearsal (any, once all have been used)."""
+    used = state.used.setdefault(kind, [])
+    choice = rng.choice([o for o in options if o not in used] or list(options))
+    used.append(choice)
+    return choice
 
 
 def _time_cue(state: Rehearsal, rng: random.Random) -> str:
@@ -215,6 +227,10 @@ def _choose_beat(state: Rehearsal, text: str, reading: ut.Reading, rng: random.R
         if beat in state.pending and re.search(pattern, text, re.I) and not reading.hijack:
             state.pending.remove(beat)
             return beat
+    if role == "coach" and not state.facts.get("skill_locked") and state.pending:
+        if len(state.user_turns()) < 3:
+            return "clarify"  # no skill named yet: keep asking before drilling anything
+        state.facts["skill_locked"] = state.facts["skill_defaulted"] = True
     if state.pending:
         return state.pending.pop(0)
     last = next((t.beat for t in reversed(state.turns) if t.speaker == "persona"), "")
@@ -253,6 +269,10 @@ def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, 
                 else "Nice to meet you."), False
     if persona.busy and rng.random() < 0.6:
         return "", True  # no time for pleasantries
+    if reading.questions and not persona.busy and rng.random() < 0.6:
+        key = "question" if reading.topic and echo_topic else "question_plain"
+        ack = rng.choice(pb.ACKS[key]).format(**slots)
+        return f"{ack} {_fresh(state, 'answers', pb.QUESTION_ANSWERS[persona.role], rng)}", False
     if reading.questions:
         key = "question" if reading.topic and echo_topic else "question_plain"
     elif reading.thanks:
@@ -267,7 +287,6 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
     role = state.persona.role
     if beat_id == "after":
         return rng.choice(pb.AFTER_CLOSE)
-    pf.pick_skill(state)
     if role == "connector":
         pf.fit_contacts(state)
     beat = pb.BEATS[role][beat_id]
@@ -276,6 +295,8 @@ def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Rando
         options = list(beat.topic_lines)
     if role == "coach" and beat_id == "clarify" and not state.facts.get("skill_locked"):
         options = list(pb.FIND_SKILL)
+    elif role == "coach" and state.facts.pop("skill_defaulted", False):
+        options = [f"Then let's work on {{skill}}; nearly everyone at your stage can gain there. {o}" for o in options]
     used = state.used.setdefault(beat_id, [])
     fresh = [o for o in options if o not in used] or options
     template = rng.choice(fresh)

@@ -105,6 +105,8 @@ _CUT_WORDS = frozenset(
 _LEADS = frozenset("about on into with for in of to at between from toward towards around whether".split())
 _VERBS = frozenset("""decide figure get make go do be find know learn become choose start work keep see try
     think ask apply talk meet handle balance improve match""".split())
+_TRAILING = frozenset("yet eventually now anymore too also later soon again already really though lately first "
+                      "well either someday".split())
 _WEAK = frozenset("making taking having getting doing time most".split())
 _SWAP = {"my": "your", "i": "you", "me": "you", "mine": "yours", "your": "my", "you": "me", "yours": "mine",
          "i'm": "you're", "myself": "yourself"}
@@ -227,8 +229,10 @@ def key_phrase(text: str, max_words: int = 5) -> str:
         if lead == "to" and words and words[0].lower() in _VERBS:
             continue
         words = words[:max_words]
-        while words and words[-1].lower() in STOPWORDS:
+        while words and words[-1].lower() in STOPWORDS | _TRAILING:
             words.pop()
+        if words and words[0].lower() in {"their", "his", "her", "its"}:
+            words[0] = "the"
         content = [w for w in words if w.lower() not in STOPWORDS | _WEAK and len(w) > 2]
         if not content:
             continue
@@ -237,6 +241,31 @@ def key_phrase(text: str, max_words: int = 5) -> str:
             prefix = [lead] if lead in {"my", "your"} else []
             best, best_score = " ".join(prefix + words), score
     return swap_pronouns(best.strip())
+
+
+_SKILL_TROUBLE = re.compile(
+    r"\b(?:not (?:very |that |so )?good at|struggl\w* (?:with|at)|better at|improve(?: at)?|trouble(?: with)?|"
+    r"nervous (?:about|before)|work on|bad at|weak at|slow at|stuck on)\s+([a-z][a-z \-']{2,40})",
+    re.I,
+)
+
+
+def skill_phrase(text: str) -> str:
+    """The skill a user says they struggle with ('running codes'), or ''."""
+    match = _SKILL_TROUBLE.search(text or "")
+    if not match:
+        return ""
+    words = []
+    for word in match.group(1).split():
+        bare = word.lower().strip(",.;:!?")
+        if bare in _CUT_WORDS or bare in {"and", "but", "because", "when", "so"}:
+            break
+        words.append(bare)
+        if word[-1:] in ",.;:!?" or len(words) == 4:
+            break
+    while words and words[-1] in STOPWORDS | _TRAILING:
+        words.pop()
+    return swap_pronouns(" ".join(words)) if words and words[0] not in STOPWORDS - {"my"} else ""
 
 
 def user_stage(text: str) -> str:
