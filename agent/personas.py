@@ -7,6 +7,7 @@ through what the persona does. Specialty facts give the beats something concrete
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import asdict, dataclass, field
 
 from agent.errors import InputError
@@ -307,13 +308,14 @@ def build_persona(
         raise InputError(f"Role must be one of {', '.join(ROLES)}, not {role!r}.")
     if availability not in AVAILABILITY:
         raise InputError(f"Availability must be 'unhurried' or 'busy', not {availability!r}.")
-    name = " ".join((name or "").split())
+    name = " ".join(re.sub(r"[^\w .'\-]", " ", name or "").split())[:60]
     if not name:
-        raise InputError("Give the persona a name.")
+        raise InputError("Give the persona a name (letters, spaces, apostrophes and hyphens).")
     if not name.lower().startswith("dr"):
         name = f"Dr. {name}"
-    return Persona(persona_id, name, pronoun, (specialty or "internal medicine").strip().lower(), seniority,
-                   int(years), hospital, role, availability, temperament)
+    specialty = " ".join(re.sub(r"[^\w \-]", " ", specialty or "").split())[:40].lower() or "internal medicine"
+    return Persona(persona_id, name, pronoun, specialty, " ".join(seniority.split())[:60], max(1, min(int(years), 60)),
+                   hospital, role, availability, " ".join(temperament.split())[:60])
 
 
 # Fields a trainee may be heading for; a persona who points people onward adapts its contacts to them.

@@ -21,7 +21,7 @@ ROLE_HINTS = {
     "sponsor": "sponsor: spends their influence on you (nominates, vouches)",
     "connector": "connector: points you to other people and introduces you",
 }
-_STAGE = re.compile(r"\*([^*\n]{1,80})\*")
+_STAGE = re.compile(r"(?<!\*)\*([a-z][^*\n]{1,80})\*(?!\*)")  # the persona's own *stage directions*
 
 
 def render(ctx: AppContext) -> None:
