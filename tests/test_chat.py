@@ -159,3 +159,22 @@ def test_cli_eval_retrieval_keyword_json(tmp_path, monkeypatch, capsys):
     [result] = json.loads(capsys.readouterr().out)
     assert result["rate"] == 1.0 and result["total"] == 2
     assert agent_main(["eval", "retrieval", "--set", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_hybrid_retriever_answers_with_sentence_embeddings(tmp_path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from retrieval.fakes import HashEmbedder
+    from retrieval.index import build_index
+    from retrieval.search import Retriever
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "c"), settings=ChromaSettings(anonymized_telemetry=False))
+    embedder = HashEmbedder()
+    build_index(client, "chat_kb", write_corpus(tmp_path / "kb"), embedder=embedder, progress=False)
+    hybrid = Retriever(lambda: client, "chat_kb", embedder=embedder)
+    embedder.embedded.clear()
+    result = answer("what should I ask a sponsor about being a strong candidate", hybrid, FakeChatModel())
+    assert result.mode == "extractive" and "[1]" in result.text
+    assert any("strong candidate" in c.text for c in result.citations)
+    assert len(embedder.embedded) > 1  # the query, then the passage sentences being ranked
