@@ -11,14 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from agent.errors import InputError
+from agent.follow_up import check_note, draft_follow_up
 from agent.models import FakeChatModel
 from agent.prep import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
     SECTION_TITLES,
     build_prep_sheet,
-    check_note,
-    draft_follow_up,
     order_questions,
     question_stage,
     to_pdf,
@@ -154,7 +153,7 @@ def test_met_before_counts_only_earlier_meetings():
 
 
 def test_updated_estimate_keeps_an_earlier_role_when_the_log_shows_none():
-    from agent.prep import updated_estimate
+    from agent.follow_up import updated_estimate
 
     previous = {"role": "sponsor", "availability": "low"}
     assert updated_estimate(previous, {"role": "unclear", "availability": "high"}) == previous

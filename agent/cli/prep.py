@@ -156,8 +156,8 @@ def _read_log(path: str) -> str:
 
 
 def run_follow_up(args, settings) -> int:
+    from agent.follow_up import draft_follow_up
     from agent.models import make_chat_model
-    from agent.prep import draft_follow_up
 
     try:
         log = _read_log(args.log)
