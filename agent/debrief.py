@@ -165,10 +165,15 @@ def _takes_up_offer(question: str, offers: str) -> bool:
     return any(re.search(f, question, re.I) and re.search(f, offers, re.I) for f in _OFFER_FAMILIES)
 
 
-def _default_sharpener(full: bool = False) -> Any:
+def _default_sharpener(state: Any = None, full: bool = False) -> Any:
+    """The project's question sharpener, told what the user said about themselves (never the hidden role)."""
     from agent.questions import judge, sharpen
 
-    return (lambda q: sharpen(q)) if full else (lambda q: judge(q))
+    context = None
+    if state is not None:
+        context = {"career_stage": state.facts.get("user_stage", ""), "goals": state.goal,
+                   "mentor_specialty": state.persona.specialty}
+    return (lambda q: sharpen(q, context)) if full else (lambda q: judge(q, context))
 
 
 def critique_turn(text: str, sharpener: Any = None, offers: str = "") -> list[dict]:
@@ -214,7 +219,8 @@ def coach_note(user_text: str, state: Any, citer: Any = None, *, sharpener: Any 
     turns = state.turns
     said = " ".join(user_text.split())
     upto = max((i for i, t in enumerate(turns) if t.speaker == "user" and t.text == said), default=len(turns))
-    questions = critique_turn(user_text, sharpener, _offers_before(turns, upto))
+    questions = critique_turn(user_text, sharpener or _default_sharpener(state, full=True),
+                              _offers_before(turns, upto))
     earlier = turns[:upto]
     users = [t for t in earlier if t.speaker == "user"]
     last_persona = next((t for t in reversed(earlier) if t.speaker == "persona"), None)
@@ -404,7 +410,7 @@ def build_debrief(state: Any, role_guess: str | None, *, citer: Any = None, shar
     """
     state.closed = True
     guess = (role_guess or "").strip().lower() or None
-    asked = _questions_by_turn(state, sharpener or _default_sharpener(full=False))
+    asked = _questions_by_turn(state, sharpener or _default_sharpener(state))
     evidence = _role_evidence(state)
     checks = [_check_introduced(state), _check_strong(state, asked), _check_pumping(state, asked),
               _check_followed_up(state), _check_role(state, guess, evidence), _check_next_step(state, asked),
