@@ -90,7 +90,7 @@ def app_server(data_dir: Path) -> Iterator[str]:
 
 # ---- page helpers ---------------------------------------------------------------------------------------
 TIMEOUT_MS = 30_000  # a rerun takes a second or two on a busy 2-core machine; leave plenty of room
-_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 
 
 def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
@@ -102,9 +102,9 @@ def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
     from playwright.sync_api import expect
 
     for _ in range(2):
-        page.wait_for_selector(_IDLE, state="attached", timeout=timeout)
+        page.wait_for_selector(IDLE, state="attached", timeout=timeout)
         page.wait_for_timeout(250)
-    page.wait_for_selector(_IDLE, state="attached", timeout=timeout)
+    page.wait_for_selector(IDLE, state="attached", timeout=timeout)
     expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1)
 
 

@@ -59,8 +59,9 @@ def app(chromium, tmp_path_factory) -> E2EApp:
 
 @pytest.fixture(scope="session")
 def browser(chromium):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions do
     with sync_playwright() as playwright:
         browser = launch_browser(playwright, chromium)
         yield browser

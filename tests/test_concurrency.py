@@ -1,0 +1,209 @@
+"""Many people at once: sessions never see each other's messages, and shared heavy objects are thread-safe.
+
+* The agent layer and the store: 20 threads, one session each, share one retriever, one model, one store.
+* The real server: ``streamlit run`` driven by 20 headless browser contexts at once (marked ``browser``).
+* The shared embedder and the Chroma-backed retriever called from 8 threads (marked ``slow``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from agent.store import Store
+from tests.e2e import PROJECT_ROOT
+
+SESSIONS = 20
+TURNS = 3
+QUESTIONS = [
+    "How do I prepare for a coffee chat with a senior physician?",
+    "What is the difference between a mentor and a sponsor?",
+    "How should I follow up after meeting a possible mentor?",
+    "Which questions should I ask a connector?",
+    "How do I tell whether a senior doctor has time for me?",
+    "What makes a good question to ask a mentor?",
+    "How do I build a mentoring team during residency?",
+    "How do I ask a coach for feedback on my presentations?",
+]
+
+
+def _question(session: int, turn: int) -> str:
+    return QUESTIONS[(session * TURNS + turn) % len(QUESTIONS)]
+
+
+def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_path, settings):
+    from agent.chat import answer
+    from agent.models import FakeChatModel
+    from retrieval.search import KeywordRetriever
+
+    store = Store(f"sqlite:///{tmp_path / 'shared.db'}")
+    retriever = KeywordRetriever(settings.knowledge_dir)
+    model = FakeChatModel()  # one model object for everyone, as the app's cache_resource shares it
+    expected = {q: answer(q, retriever, FakeChatModel()) for q in QUESTIONS}  # one at a time, for reference
+    start = threading.Barrier(SESSIONS)
+
+    def one_person(n: int) -> str:
+        sid = store.create_session("local", title=f"person {n}")
+        start.wait(timeout=60)
+        for turn in range(TURNS):
+            question = _question(n, turn)
+            store.add_message(sid, "user", f"{question} [person {n} turn {turn}]")
+            reply = answer(question, retriever, model)
+            store.add_message(sid, "assistant", reply.text,
+                              meta={"citations": [c.to_dict() for c in reply.citations]})
+        return sid
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(SESSIONS) as pool:
+        sids = list(pool.map(one_person, range(SESSIONS)))
+    elapsed = time.perf_counter() - began
+
+    assert len(set(sids)) == SESSIONS
+    for n, sid in enumerate(sids):
+        messages = store.list_messages(sid)
+        assert [m["role"] for m in messages] == ["user", "assistant"] * TURNS
+        for turn in range(TURNS):
+            user, reply = messages[2 * turn], messages[2 * turn + 1]
+            assert user["content"] == f"{_question(n, turn)} [person {n} turn {turn}]"
+            reference = expected[_question(n, turn)]
+            assert reply["content"] == reference.text
+            assert reply["meta"]["citations"] == [c.to_dict() for c in reference.citations]
+    counts = {s["id"]: s["message_count"] for s in store.list_sessions("local")}
+    assert all(counts[sid] == 2 * TURNS for sid in sids)
+    print(f"\nagent layer: {SESSIONS} sessions x {TURNS} turns in {elapsed:.2f}s")
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_twenty_browser_sessions_at_once_see_only_their_own_messages(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e import IDLE, TIMEOUT_MS, app_server, launch_browser, require_browser, send_chat
+
+    chromium = require_browser()
+    slow = TIMEOUT_MS * 3  # 20 runs queue up on two cores
+    tokens = [uuid.uuid4().hex[:10] for _ in range(SESSIONS)]
+    data = tmp_path / "data"
+    started = time.perf_counter()
+    with app_server(data) as url, sync_playwright() as playwright:
+        store = Store(f"sqlite:///{data / 'e2e.db'}")
+        sessions = [store.create_session("local") for _ in range(SESSIONS)]
+        # 20 contexts (separate cookies, storage and websocket each) spread over two browser processes.
+        browsers = [launch_browser(playwright, chromium) for _ in range(2)]
+        pages = []
+        for n, sid in enumerate(sessions):
+            context = browsers[n % 2].new_context(viewport={"width": 1000, "height": 700})
+            context.set_default_timeout(slow)
+            page = context.new_page()
+            page.goto(f"{url}/?session={sid}&mode=Prep+chat", wait_until="commit")  # let all 20 load at once
+            pages.append(page)
+        for page in pages:
+            page.get_by_test_id("stChatInput").wait_for()
+            page.wait_for_selector(IDLE, state="attached")
+        opened = time.perf_counter()
+
+        began = time.perf_counter()
+        for turn in range(2):
+            for n, page in enumerate(pages):  # all messages go out before any reply is awaited
+                send_chat(page, f"{_question(n, turn)} (person {tokens[n]} turn {turn})")
+            for page in pages:
+                expect(page.get_by_test_id("stChatMessage")).to_have_count(2 * (turn + 1), timeout=slow)
+            for page in pages:
+                page.wait_for_selector(IDLE, state="attached")
+                expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1)
+        elapsed = time.perf_counter() - began
+
+        for n, page in enumerate(pages):
+            shown = " ".join(page.get_by_test_id("stChatMessage").all_inner_texts())
+            assert shown.count(f"person {tokens[n]} turn") == 2
+            strangers = [t for m, t in enumerate(tokens) if m != n and t in shown]
+            assert not strangers, f"page {n} shows other people's messages: {strangers}"
+            assert page.url.endswith(f"session={sessions[n]}&mode=Prep+chat") or sessions[n] in page.url
+        for n, sid in enumerate(sessions):
+            users = [m["content"] for m in store.list_messages(sid) if m["role"] == "user"]
+            assert users == [f"{_question(n, t)} (person {tokens[n]} turn {t})" for t in range(2)]
+            assert [m["role"] for m in store.list_messages(sid)] == ["user", "assistant"] * 2
+        for browser in browsers:
+            browser.close()
+    print(f"\nserver: {SESSIONS} browser sessions opened in {opened - started:.1f}s (with server start); "
+          f"2 rounds of {SESSIONS} simultaneous messages all answered in {elapsed:.1f}s")
+
+
+# ---- shared heavy objects ------------------------------------------------------------------------------
+TEXTS = [
+    "Prepare three specific questions before a coffee chat.",
+    "A sponsor uses their influence to nominate you.",
+    "Send a thank-you note on the same day.",
+    "A connector introduces you to other people.",
+]
+
+
+@pytest.mark.slow
+def test_shared_embedder_gives_the_same_vectors_from_eight_threads():
+    import numpy as np
+
+    from retrieval.embeddings import get_embedder
+
+    start = threading.Barrier(8)
+
+    def load(_: int):
+        start.wait(timeout=60)
+        return get_embedder()  # the first call loads the model: every thread must get the same one
+
+    with ThreadPoolExecutor(8) as pool:
+        embedders = list(pool.map(load, range(8)))
+    assert all(e is embedders[0] for e in embedders)
+    embedder = embedders[0]
+    reference = embedder.embed(TEXTS)
+    single = np.stack([embedder.embed_query(t) for t in TEXTS])
+    assert reference.shape == (len(TEXTS), embedder.dimension)
+    np.testing.assert_allclose(single, reference, atol=1e-5)
+    go = threading.Barrier(8)
+
+    def work(n: int):
+        go.wait(timeout=60)
+        texts = TEXTS[n % len(TEXTS):] + TEXTS[: n % len(TEXTS)]  # a different batch order per thread
+        results = []
+        for _ in range(5):
+            results.append((texts, embedder.embed(texts)))
+            results.append(([texts[0]], embedder.embed_query(texts[0])[None, :]))
+        return results
+
+    with ThreadPoolExecutor(8) as pool:
+        for results in pool.map(work, range(8)):
+            for texts, vectors in results:
+                expected = reference[[TEXTS.index(t) for t in texts]]
+                np.testing.assert_allclose(vectors, expected, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_chroma_retriever_is_thread_safe(tmp_path):
+    from agent.settings import load_settings
+    from retrieval.index import build_index, open_client
+    from retrieval.search import make_retriever
+
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for source in sorted((PROJECT_ROOT / "knowledge").glob("*.md"))[:4]:
+        shutil.copy(source, knowledge / source.name)
+    settings = load_settings(model="fake", data_dir=str(tmp_path / "data"), knowledge_dir=str(knowledge))
+    build_index(open_client(settings), settings.collection, settings.knowledge_dir, progress=False)
+    retriever = make_retriever(settings)  # one retriever (one Chroma client) shared by all threads
+    assert retriever.is_ready()
+    queries = QUESTIONS[:4]
+    reference = {q: [p.id for p in retriever.search(q, 3)] for q in queries}
+    go = threading.Barrier(8)
+
+    def work(n: int):
+        go.wait(timeout=60)
+        return [(q, [p.id for p in retriever.search(q, 3)]) for q in queries[n % 4:] + queries[: n % 4]]
+
+    with ThreadPoolExecutor(8) as pool:
+        for results in pool.map(work, range(8)):
+            for query, ids in results:
+                assert ids == reference[query], query
