@@ -3,8 +3,11 @@
 Deterministic and offline. Lexical cue families (``agent.roles_lexicon``) are matched in the user's text with
 negation handling (``agent.roles_cues``); each cue adds weight to a role and/or to an availability level.
 Role scores become probabilities with a softmax. Decisive actions (nominating, introducing, feedback on a
-skill, questions about your life) carry more weight than ambient cues, so a busy doctor who nominates you
-reads as a sponsor with low availability. No model is involved in the decision.
+skill, questions about your life) carry more weight than ambient cues and topic words, so a busy doctor who
+nominates you reads as a sponsor with low availability. Without any role cue the role is ``"unclear"``.
+Availability comes from time/attention cues; only when the notes have none does the kind of help stand in
+as a weak guess (mentors and coaches spend time with you, sponsors and connectors act through others).
+No model is involved in the decision.
 
 Typical use::
 

@@ -39,7 +39,9 @@ def _duration(match: re.Match[str]) -> tuple[str, float] | None:
         return None
     if re.match(r"\s*late", tail):
         return LOW, 2.0
-    if "half" in text and "hour" in text and "and a half" not in text:
+    if "quarter" in text:
+        minutes = 45.0 if text.startswith("three") else 15.0
+    elif "half" in text and "hour" in text and "and a half" not in text:
         minutes = 30.0
     else:
         number = re.match(r"[\w.]+(?:[\s-]+(?:few|couple(?:\s+of)?|five))?", text).group(0)
@@ -64,6 +66,7 @@ def _duration(match: re.Match[str]) -> tuple[str, float] | None:
 AVAILABILITY_CUES: tuple[Cue, ...] = (
     # ---- high: time and attention given ----------------------------------------------------------------
     cue("duration", alt(
+        r"(?:a|one|three)\s+quarters?\s+of\s+an\s+hour",
         _NUMBER + r"(?:\s+|-)(?:more\s+)?(?:minutes?|mins?|hours?|hrs?)(?:\s+and\s+a\s+half)?",
         r"half[\s-](?:an[\s-])?hour", r"an\s+hour\s+and\s+a\s+half"), negatable=False, weigh=_duration,
         # "get the presentation under two minutes" is a target for the user, not the meeting's length
@@ -88,7 +91,7 @@ AVAILABILITY_CUES: tuple[Cue, ...] = (
         r"spent\s+(?:an?\s+|the\s+)?(?:afternoon|evening|morning|day|hours|ages|(?:a\s+)?(?:long|good)\s+"
         r"(?:time|while)|a\s+while|plenty\s+of\s+time|lots\s+of\s+time|a\s+lot\s+of\s+time)",
         r"late\s+into\s+the\s+(?:evening|night)", r"stay\w*\s+(?:on\s+)?late", r"ran\s+over", r"overran",
-        r"lost\s+track\s+of\s+time"), avail=HIGH, aw=3),
+        r"lost\s+track\s+of\s+time", r"our\s+(?:whole\s+|full\s+|entire\s+)?hour\b"), avail=HIGH, aw=3),
     cue("long_time", r"(?:a|such\s+a)\s+long\s+(?:time|while)|for\s+(?:ages|hours)|a\s+good\s+while",
         avail=HIGH, aw=2, not_after=r"[\w\s]+?\s+ago\b"),
     cue("long_meeting", r"(?:long|leisurely|relaxed|unhurried|lengthy|extended|proper|hour-?long|two-hour|"
@@ -159,8 +162,10 @@ AVAILABILITY_CUES: tuple[Cue, ...] = (
         r"multiple|two|three|incoming|new|more)\s+)*(?:[\w-]+\s+)?(?:e-?mails?|messages?|texts?|phones?|"
         r"pagers?|bleeps?|watch|watches|clock|screens?|laptops?|computers?|inbox|notifications|slack|pages|"
         r"devices?|monitors?|calls?)\b",
-        r"on\s+" + _HIS + r"\s+(?:phone|laptop|pager|computer|screen)", r"(?:from|via)\s+" + _HIS + r"\s+phone",
-        r"pager", r"bleep\w*", r"paged", r"interrupt\w*", r"distract\w*", r"multitask\w*", r"preoccupied",
+        r"on\s+" + _HIS + r"\s+(?:phone|pager)", r"(?:from|via)\s+" + _HIS + r"\s+phone",
+        r"pager", r"bleep\w*", r"paged",
+        r"interrupt\w*(?!\s+(?:me\s+)?(?:each|every|whenever|when\s+I|to\s+correct))",  # "... me to correct" coaches
+        r"distract\w*", r"multitask\w*", r"preoccupied",
         r"half-?listen\w*", r"absent-?minded",
         r"(?:took|taking|take|answered|answering|fielded|fielding)\s+(?:a\s+|several\s+|two\s+|some\s+|"
         r"multiple\s+|phone\s+|a\s+few\s+)?calls?"), avail=LOW, aw=3),

@@ -126,7 +126,7 @@ _USER_WISH = re.compile(
     r"\bI\s+(?:had\s+|was\s+)?(?:hoped|hoping|expected|expecting|wanted|wished|wishing|requested|asked\s+for|"
     r"asked\s+(?:her|him|them)\s+(?:to|for|if|whether)|would\s+like|'d\s+like|'d\s+hoped|wondered)\b",
     re.IGNORECASE)
-_AGREED = re.compile(r"^[^.;!?]{0,40}?\b(?:and|,)\s*(?:she|he|they)\s+(?:agreed|said\s+yes|did|will|would|offered|"
+_AGREED = re.compile(r"[^.;!?]{0,40}?\b(?:and|,)\s*(?:she|he|they)\s+(?:agreed|said\s+yes|did|will|would|offered|"
                      r"promised|happily)\b", re.IGNORECASE)
 
 

@@ -93,6 +93,7 @@ SPONSOR_CUES: tuple[Cue, ...] = (
     cue("puts_forward", alt(
         r"put\w*\s+(?:me|us|my\s+(?:name|case|application|file|candidacy|cv))\s+(?:forward|up|in|down)\b",
         r"(?:submit|propos|suggest|nam|flagg?|shortlist|earmark|tapp?)\w*\s+(?:me|my\s+name)\s+(?:for|as)\b",
+        r"(?:suggest|propos|submit)\w*\s+(?:me|my\s+name)(?=\s*(?:[.;!]|$))",
         r"(?:submitted|gave\s+(?:them|him|her))\s+(?:my\s+name|mine)",
         r"push\w*\s+my\s+(?:application|name|case|file|candidacy|nomination)",
         r"(?:sen[dt]|float\w*|throw\w*|submit\w*|put\w*)\s+(?:up\s+|in\s+|forward\s+)?my\s+name(?!\s+(?:along|on)\b)",
@@ -140,6 +141,8 @@ SPONSOR_CUES: tuple[Cue, ...] = (
     cue("says_you_are_ready", r"(?:tell|told|assur|convinc|let)\w*\s+(?:\w+\s+){0,4}?(?:that\s+)?"
         r"I(?:'m|\s+am|\s+was)\s+(?:ready|qualified|the\s+right)", SPONSOR, 2),
     cue("opportunity", r"opening|vacanc\w*|open\s+(?:slot|position|post|role|seat|spot)|opportunit\w*", SPONSOR, 1),
+    cue("role_to_fill", r"(?:looking|searching)\s+for\s+(?:someone|somebody|a\s+\w+)\s+to\s+(?:run|lead|chair|head|"
+        r"organi[sz]e|direct|coordinate|take\s+over)", SPONSOR, 1.5),
     cue("encourages_to_apply", alt(
         r"encourag\w*\s+me\s+to\s+(?:apply|go\s+for|put\s+in|stand|run)", r"(?:should|could|ought\s+to)\s+apply\s+for",
         r"(?:urged|pushed|told)\s+me\s+to\s+apply",
@@ -249,7 +252,8 @@ COACH_CUES: tuple[Cue, ...] = (
         r"(?:send|bring|show|email)\w*\s+(?:" + _HIM + r"\s+)?(?:\w+\s+){0,2}?(?:more|another|revised|updated|"
         r"new|next|corrected|improved)\s+(?:\w+\s+)?(?:to\s+review|versions?|drafts?|cop(?:y|ies)|one|ones|"
         r"attempt)",
-        r"(?:new|revised|second|next|updated|another)\s+draft"), COACH, 2, HIGH, 2),
+        r"(?:new|revised|second|next|updated|another)\s+draft",
+        r"(?:bring|send|show)\w*\s+(?:it|them|the\s+\w+)\s+back"), COACH, 2, HIGH, 2),
     cue("rehearses", alt(
         r"rehears\w*", r"drill\w*", r"dry[- ]runs?", r"run-?throughs?", r"r[au]n\s+me\s+through", r"mock",
         r"role[- ]?pla\w*", r"play\w*\s+the\s+(?:role|part|examiner|patient|interviewer|relative|family|"

@@ -328,3 +328,28 @@ def test_view_reads_saves_and_attaches(tmp_path):
     at.checkbox(key="room_obs_checked_email").uncheck()
     at.button(key="room_go").click().run()
     assert at.warning and not at.exception
+
+
+# ---- weak evidence --------------------------------------------------------------------------------------
+
+def test_one_topic_word_is_not_enough_to_name_a_role():
+    assert read_room("We talked about the committee.").role == "unclear"
+    reading = read_room("We talked about my family, my hopes and the balance I want in life.")
+    assert reading.role == "mentor"
+
+
+def test_a_wish_of_the_user_is_not_an_action_of_theirs():
+    reading = read_room("I was hoping she would introduce me to the chair.")
+    assert reading.role == "unclear"
+    assert read_room("I asked her to introduce me to the chair and she agreed.").role == "connector"
+
+
+@pytest.mark.parametrize("notes, level", [
+    ("We met for a quarter of an hour.", "low"),
+    ("We met for three quarters of an hour.", "high"),
+    ("We talked for an hour and a half.", "high"),
+    ("He pushed me to get my presentation under two minutes.", "unclear"),
+    ("She was twenty minutes late.", "low"),
+])
+def test_durations_are_weighed_by_length(notes, level):
+    assert read_room(notes).availability == level

@@ -93,7 +93,7 @@ def _show(ctx: AppContext, notes: str, reading: dict[str, Any]) -> None:
     with right:
         scores = reading["scores"]
         st.bar_chart({"role": list(scores), "probability": list(scores.values())}, x="role", y="probability",
-                     height=220)
+                     horizontal=True, sort="-probability", height=200)
     if reading.get("tiebreak_question"):
         st.info(f"**{role.capitalize()} or {reading['runner_up']}?** Next time you could ask: "
                 f"\"{escape_md(reading['tiebreak_question'])}\"")
