@@ -9,6 +9,7 @@ import streamlit as st
 
 from agent.errors import MentorPrepError
 from agent.personas import AVAILABILITY, MEETINGS, PRESETS, ROLES, SPECIALTIES, build_persona, surprise_me
+from agent.privacy import find_identifiers, privacy_warning
 from agent.rehearsal import Rehearsal, coach_note, end_rehearsal, start_rehearsal, stream_persona_turn
 from views.common import check_input, escape_md
 from views.context import AppContext
@@ -170,6 +171,9 @@ def _meeting(ctx: AppContext, key: str, state: Rehearsal) -> None:
     if problem:
         st.warning(problem)
         return
+    findings = find_identifiers(text)
+    if findings:
+        st.warning(privacy_warning(findings, redacting=ctx.settings.redact_remote))
     with st.chat_message("user"):
         st.markdown(escape_md(text))
     with st.chat_message("assistant", avatar="🩺"):
