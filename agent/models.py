@@ -153,7 +153,7 @@ class FakeChatModel(BaseChatModel):
 def _openai(settings: Settings, name: str, base_url: str | None) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(
+    model = ChatOpenAI(
         model=name,
         api_key=settings.openai_api_key or "not-needed",
         base_url=base_url or None,
@@ -162,6 +162,12 @@ def _openai(settings: Settings, name: str, base_url: str | None) -> BaseChatMode
         streaming=True,
         temperature=0.3,
     )
+    if settings.redact_remote:
+        # Likely patient identifiers never leave the machine; the embedded model is local and needs no wrapper.
+        from agent.privacy import RedactingChatModel
+
+        return RedactingChatModel(inner=model)
+    return model
 
 
 def make_chat_model(spec: str | None = None, settings: Settings | None = None) -> BaseChatModel:

@@ -18,7 +18,7 @@ _ENV = {
     "openai_api_key": ("OPENAI_API_KEY", ""),
     "openai_base_url": ("OPENAI_BASE_URL", ""),
     "openai_model": ("OPENAI_MODEL", "gpt-4o-mini"),
-    "request_timeout": ("MENTORPREP_TIMEOUT", "60"),
+    "request_timeout": ("MENTORPREP_TIMEOUT", "30"),
     "max_retries": ("MENTORPREP_MAX_RETRIES", "2"),
     "local_model_path": ("MENTORPREP_LOCAL_MODEL", ""),
     "local_threads": ("MENTORPREP_THREADS", "2"),

@@ -33,7 +33,9 @@ def classify(exc: BaseException, partial: str = "") -> BackendError:
 
     status = getattr(exc, "status_code", None)
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException | TimeoutError):
-        kind, msg = "timeout", "The model server took too long to answer."
+        return BackendError("The model server took too long to answer.", kind="timeout", partial=partial,
+                            hint="Your message is kept. Try again, raise MENTORPREP_TIMEOUT for a slow server, "
+                                 "or switch to the embedded model in the sidebar.")
     elif isinstance(exc, openai.AuthenticationError) or status in (401, 403):
         kind, msg = "auth", "The model server refused the API key (401)."
         return BackendError(msg, kind=kind, partial=partial,

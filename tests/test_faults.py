@@ -201,8 +201,6 @@ def test_ui_timeout_is_reported_within_the_budget(ui):
     assert any("took too long" in e.value for e in at.error)
 
 
-@pytest.mark.xfail(reason="views/common.py draws the switch button only in the run that failed, so its click "
-                          "is lost on the rerun; an on_click callback would keep it", strict=False)
 def test_ui_switch_button_moves_to_the_embedded_model(ui):
     server, at = ui("500")
     at.chat_input[0].set_value(QUESTION).run()

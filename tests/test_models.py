@@ -31,7 +31,8 @@ def test_openai_and_compatible_backends_are_capable_and_stream():
     s = load_settings(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1")
     for spec in ("openai:gpt-4o-mini", "compat:llama3"):
         model = make_chat_model(spec, s)
-        assert isinstance(model, ChatOpenAI) and model.streaming and is_capable(model)
+        inner = getattr(model, "inner", model)  # remote models are wrapped by the privacy redactor
+        assert isinstance(inner, ChatOpenAI) and inner.streaming and is_capable(model)
 
 
 def test_fake_model_streams_word_by_word_and_records_calls():

@@ -354,9 +354,7 @@ def test_wrapped_non_streaming_and_tool_calls_never_send_identifiers():
 def test_factory_wraps_remote_models_so_the_server_never_sees_identifiers():
     with FaultServer("ok") as server:
         model = _remote(server)
-        if not isinstance(model, RedactingChatModel):
-            pytest.xfail("agent/models.py does not yet wrap remote models in RedactingChatModel "
-                         "when settings.redact_remote is on")
+        assert isinstance(model, RedactingChatModel)
         assert "".join(stream_text(model, [HumanMessage(PLANTED)]))
         model.invoke([HumanMessage(PLANTED)])
     assert _leaks(server) == []
@@ -365,8 +363,7 @@ def test_factory_wraps_remote_models_so_the_server_never_sees_identifiers():
 
 def test_factory_leaves_remote_models_unwrapped_when_redaction_is_off():
     with FaultServer("ok") as server:
-        if not isinstance(_remote(server), RedactingChatModel):
-            pytest.xfail("agent/models.py does not yet wrap remote models (nothing to turn off)")
+        assert isinstance(_remote(server), RedactingChatModel)
         assert not isinstance(_remote(server, redact_remote=False), RedactingChatModel)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from agent.errors import BackendError
+from agent.privacy import find_identifiers, privacy_warning
 from views.common import check_input, escape_md, show_backend_error, show_citations
 from views.context import AppContext
 
@@ -33,6 +34,9 @@ def render(ctx: AppContext) -> None:
         if text:
             st.code(text[:200_000], language=None)
         return
+    findings = find_identifiers(text)
+    if findings:
+        st.warning(privacy_warning(findings, redacting=ctx.settings.redact_remote))
     ctx.store.add_message(ctx.session_id, "user", text)
     _title_from_first_message(ctx, text)
     with st.chat_message("user"):
@@ -46,7 +50,8 @@ def _show(message: dict) -> None:
         if role == "user":
             st.markdown(escape_md(message["content"]))
             return
-        st.markdown(message["content"] + (PARTIAL_MARK if message["partial"] else ""))
+        if message["content"]:
+            st.markdown(message["content"] + (PARTIAL_MARK if message["partial"] else ""))
         meta = message.get("meta") or {}
         if meta.get("error"):
             st.caption(f"⚠️ {meta['error']}")
@@ -92,6 +97,6 @@ def _answer(ctx: AppContext, question: str) -> None:
             partial = "".join(pieces) or error.partial
             if partial:
                 st.caption(PARTIAL_MARK.strip())
-            ctx.store.add_message(ctx.session_id, "assistant", partial or "(no reply)", partial=True,
+            ctx.store.add_message(ctx.session_id, "assistant", partial, partial=True,
                                   meta={"error": error.user_message(), "kind": error.kind})
             show_backend_error(error, key="chat")

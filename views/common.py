@@ -43,14 +43,16 @@ def show_user_text(text: str) -> None:
     st.text(text)
 
 
+def _use_embedded() -> None:
+    st.session_state["model_spec"] = "local"
+
+
 def show_backend_error(error: BackendError, key: str) -> None:
     """Explain a backend failure with the next step and offer the embedded model."""
     st.error(error.user_message(), icon="⚠️")
     if st.session_state.get("model_spec") != "local":
-        if st.button("Switch to the embedded model", key=f"switch-{key}"):
-            st.session_state["model_spec"] = "local"
-            st.session_state.pop("backend_error", None)
-            st.rerun()
+        # A callback, because the button is drawn only in the run that failed and its click reruns the script.
+        st.button("Switch to the embedded model", key=f"switch-{key}", on_click=_use_embedded)
 
 
 def show_citations(citations: list[dict], label: str = "Sources") -> None:
