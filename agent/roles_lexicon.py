@@ -246,7 +246,7 @@ COACH_CUES: tuple[Cue, ...] = (
             r"mark\w*\s+up", r"annotat\w*", r"rewr[io]te\w*", r"rework\w*", r"polish\w*", r"red-?pen\w*",
             r"tweak\w*", r"look\w*\s+over", r"listen\w*\s+to", r"read\w*\s+(?:over|through)", r"read",
             r"watch\w*", r"check\w*", r"revis\w*", r"restructur\w*", r"tighten\w*", r"shorten\w*", r"cut",
-            r"trimm?\w*")
+            r"trimm?\w*", r"work\w*")
         + r"\s+(?:\w+\s+){0,3}?(?:my|the|our)\s+(?:[\w-]+\s+){0,2}?" + _WORK, COACH, 3),
     cue("more_to_review", alt(
         r"(?:send|bring|show|email)\w*\s+(?:" + _HIM + r"\s+)?(?:\w+\s+){0,2}?(?:more|another|revised|updated|"
@@ -353,7 +353,9 @@ MENTOR_CUES: tuple[Cue, ...] = (
         r"next\s+(?:few\s+|five\s+|ten\s+|twenty\s+)?(?:years|decade)", r"sounding\s+board",
         r"in\s+my\s+corner", r"(?:whole|entire)\s+career", r"check\w*\s+in\s+on\s+me",
         r"support\w*\s+me\s+(?:through|as\s+a|emotionally)", r"lean\s+on\s+" + _HIM, r"turn\s+to\s+" + _HIM,
-        r"(?:be\s+)?there\s+for\s+me", r"(?:someone|somebody|a\s+person)\s+I\s+(?:can|could)\s+(?:talk|turn|go)\s+to",
+        r"(?:be\s+)?there\s+for\s+me",
+        r"(?:someone|somebody|a\s+person|the\s+person)\s+I\s+(?:can\s+|could\s+)?(?:lean\s+on|talk\s+to|turn\s+to|go\s+to|"
+        r"rely\s+on|count\s+on|call\s+on)",
         r"t(?:ake|akes|aking|ook)\s+me\s+on\b",
         r"(?:guid|mentor|advis|support)\w*\s+me\s+(?:since|for\s+(?:years|a\s+long\s+time|the\s+past))",
         r"(?:has|have|had)\s+been\s+(?:guiding|mentoring|advising|looking\s+out\s+for)\s+me"), MENTOR, 2),
@@ -384,7 +386,9 @@ MENTOR_CUES: tuple[Cue, ...] = (
         r"walks?)",
         r"(?:every|each)\s+(?:few|couple\s+of|two|three|four|five|six|eight|other)\s+(?:weeks|months)",
         r"(?:once|twice)\s+a\s+(?:month|term|quarter|semester|year|week|rotation)",
-        r"every\s+(?:month|term|quarter|week|semester)"), MENTOR, 1.5, HIGH, 2),
+        r"every\s+(?:month|term|quarter|week|semester)",
+        r"(?:for|through|throughout)\s+the\s+rest\s+of\s+my\s+(?:training|residency|career|fellowship|studies)"),
+        MENTOR, 1.5, HIGH, 2),
 )
 
 # Topic words: weak evidence that the talk was about the things each role deals with. They only decide the
