@@ -127,7 +127,10 @@ _USER_WISH = re.compile(
     r"asked\s+(?:her|him|them)\s+(?:to|for|if|whether)|would\s+like|'d\s+like|'d\s+hoped|wondered)\b",
     re.IGNORECASE)
 _AGREED = re.compile(r"[^.;!?]{0,40}?\b(?:and|,)\s*(?:she|he|they)\s+(?:agreed|said\s+yes|did|will|would|offered|"
-                     r"promised|happily)\b", re.IGNORECASE)
+                     r"promised|happily|gladly|kindly|immediately|gave|sent|made|wrote|introduced|connected|set|put|"
+                     r"arranged|nominated|recommended|obliged)\b", re.IGNORECASE)
+# "whether or not", "if not": the "not" negates nothing that follows.
+_NEGATOR_EXEMPT_BEFORE = re.compile(r"\b(?:or|if|whether)\s+$", re.IGNORECASE)
 
 
 def _clause_prefix(text: str, start: int) -> str:
@@ -142,7 +145,7 @@ def _negator_before(prefix: str) -> re.Match[str] | None:
     """The negator that scopes over the end of ``prefix``, if any."""
     found = None
     for match in _NEGATOR.finditer(prefix):
-        if _NOT_A_NEGATION.match(prefix, match.end()):
+        if _NOT_A_NEGATION.match(prefix, match.end()) or _NEGATOR_EXEMPT_BEFORE.search(prefix, 0, match.start()):
             continue
         found = match
     if found is None:

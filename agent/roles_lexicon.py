@@ -57,8 +57,8 @@ _PERSON = alt(
     r"how\s+I(?:'m|\s+am|\s+was|\s+were)?\s+(?:really\s+|actually\s+)?(?:doing|coping|feeling|getting\s+on|"
     r"holding\s+up|settling|finding|managing|adjusting)",
     r"how\s+I(?:'m|\s+am|\s+was|\s+were)\s+(?:really\s+)?\w+ing",
-    r"(?:whether|if)\s+I(?:'m|\s+am|\s+was|\s+were)\s+(?:\w+ing|happy|ok|okay|alright|all\s+right|well|fulfilled)",
-    r"(?:whether|if)\s+I\s+(?:really\s+|still\s+|truly\s+)?(?:want|wanted|should|would|enjoy|like|love|belong|fit)\b",
+    r"(?:whether|if)\s+(?:or\s+not\s+)?I(?:'m|\s+am|\s+was|\s+were)\s+(?:\w+ing|happy|ok|okay|alright|all\s+right|well|fulfilled)",
+    r"(?:whether|if)\s+(?:or\s+not\s+)?I\s+(?:really\s+|still\s+|truly\s+)?(?:want|wanted|should|would|enjoy|like|love|belong|fit)\b",
     r"how\s+(?:my|things|life)\s+(?:[\w-]+\s+){0,5}?(?:going|were|was|is|are)",
     r"what\s+(?:kind|sort|type)\s+of\s+(?:doctor|physician|person|life|career|surgeon|clinician|leader|work)",
     r"what\s+I(?:'m|\s+am)?\s+(?:want|enjoy|love|fear|value|care|hope|dream|wanted|enjoyed|loved|feared|valued|"
