@@ -345,3 +345,36 @@ def split_questions(text: str) -> list[str]:
             items.append(line)
         open_item = not items[-1].rstrip().endswith(("?", "."))
     return [" ".join(i.split()) for i in items if i.strip()]
+
+
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{8,400}\?)[\"”'’]")
+_ASK_LEAD = re.compile(
+    r"\b(?:should|could|can|may|would|shall)\s+i\s+ask(?:\s+(?:him|her|them|my\s+\w+|dr\.?\s+\w+))?\s*[:,]\s*"
+    r"(?P<q>[^?]{8,400}\?)",
+    re.IGNORECASE,
+)
+_PLAN_LEAD = re.compile(
+    r"\b(?:i\s+(?:want|plan|was\s+going|am\s+going|'m\s+going)\s+to\s+ask|my\s+question\s+(?:is|would\s+be)"
+    r"|how\s+about\s+asking|is\s+this\s+a\s+good\s+question)\s*[:,]?\s*(?P<q>[^?]{8,400}\?)",
+    re.IGNORECASE,
+)
+
+
+def drafted_question(message: str) -> str | None:
+    """The question a chat message plans to ask a mentor, if it quotes or introduces one.
+
+    Recognises quoted questions ("Should I ask: 'What surprised you...?'") and lead-ins such as
+    "I plan to ask ..." or "Is this a good question: ...". Returns None for ordinary prep questions.
+    """
+    text = " ".join((message or "").split())
+    match = _QUOTED.search(text)
+    if match:
+        return match.group(1).strip()
+    for pattern in (_PLAN_LEAD, _ASK_LEAD):
+        match = pattern.search(text)
+        if match:
+            question = match.group("q").strip(" :,-")
+            if re.match(r"(?:whether|if|about)\b", question, re.IGNORECASE):
+                return None  # an indirect question ("ask whether ...") is a prep question, not a draft
+            return question[0].upper() + question[1:]
+    return None

@@ -86,3 +86,22 @@ def test_profile_is_saved(app):
 
 def _one(value):
     return value[0] if isinstance(value, list) else value
+
+
+def test_chat_offers_the_sharpener_inline_for_a_drafted_question(app):
+    at = app.run()
+    at.chat_input[0].set_value("Should I ask her: what advice do you have?").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert "Sharpen the question you drafted" in labels
+    body = " ".join(m.value for m in at.markdown)
+    assert "Try:" in body  # a rewrite is offered
+    at.button(key=next(b.key for b in at.button if b.label == "Keep this rewrite")).click().run()
+    assert _store().list_kept_questions("local")
+
+
+def test_question_checker_box_in_chat(app):
+    at = app.run()
+    at.text_input(key="chat-draft").set_value("How many years is a cardiology fellowship?").run()
+    assert not at.exception
+    assert "Try:" in " ".join(m.value for m in at.markdown)

@@ -8,8 +8,10 @@ import streamlit as st
 
 from agent.errors import BackendError
 from agent.privacy import find_identifiers, privacy_warning
+from agent.questions import drafted_question
 from views.common import check_input, escape_md, show_backend_error, show_citations
 from views.context import AppContext
+from views.questions import render_inline
 
 PARTIAL_MARK = "\n\n*(partial reply - the model stopped before finishing)*"
 
@@ -19,9 +21,14 @@ def render(ctx: AppContext) -> None:
     st.header("Prep chat")
     st.caption("Ask how to prepare for a meeting with a senior doctor. Answers come from the curated guidance, "
                "with numbered sources.")
+    _question_checker(ctx)
     history = ctx.store.list_messages(ctx.session_id, kind="chat")
+    drafted = _last_drafted(history)
     for message in history:
         _show(message)
+        if drafted and message["id"] == drafted[0]:
+            with st.expander("Sharpen the question you drafted", expanded=True):
+                render_inline(ctx, drafted[1])
     pending = _unanswered(history)
     if pending is not None and st.button("Retry the last message", key="retry"):
         _answer(ctx, pending["content"])
@@ -42,6 +49,29 @@ def render(ctx: AppContext) -> None:
     with st.chat_message("user"):
         st.markdown(escape_md(text))
     _answer(ctx, text)
+    if drafted_question(text):
+        st.rerun()  # redraw from the store so the inline critique sits under the message with live buttons
+
+
+def _question_checker(ctx: AppContext) -> None:
+    """A box to check a question you plan to ask, without leaving the chat."""
+    with st.expander("✏️ Check a question you plan to ask"):
+        draft = st.text_input("Your question", key="chat-draft", max_chars=1000,
+                              placeholder="e.g. How did you decide between fellowship and practice?")
+        text, problem = check_input(draft, limit=1000)
+        if draft and problem:
+            st.caption(problem)
+        elif text:
+            render_inline(ctx, text)
+
+
+def _last_drafted(history: list[dict]) -> tuple[int, str] | None:
+    """(message id, question) for the latest user message that drafts a question for the mentor."""
+    for message in reversed(history):
+        if message["role"] == "user":
+            question = drafted_question(message["content"])
+            return (message["id"], question) if question else None
+    return None
 
 
 def _show(message: dict) -> None:
