@@ -158,7 +158,8 @@ def _negator_before(prefix: str) -> re.Match[str] | None:
 def _negated_inside(matched: str) -> bool:
     """A negator between the head and the object of a gap pattern ("asked nothing about my goals")."""
     for match in _NEGATOR.finditer(matched):
-        if match.start() > 0 and not _NOT_A_NEGATION.match(matched, match.end()):
+        if (match.start() > 0 and not _NOT_A_NEGATION.match(matched, match.end())
+                and not _NEGATOR_EXEMPT_BEFORE.search(matched, 0, match.start())):
             return True
     return False
 

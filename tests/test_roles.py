@@ -353,3 +353,9 @@ def test_a_wish_of_the_user_is_not_an_action_of_theirs():
 ])
 def test_durations_are_weighed_by_length(notes, level):
     assert read_room(notes).availability == level
+
+
+def test_whether_or_not_is_not_a_negation():
+    reading = read_room("She asked whether or not I want kids, and what matters to me.")
+    assert reading.role == "mentor"
+    assert not any(e.negated for e in reading.evidence)
