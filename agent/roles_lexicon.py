@@ -239,7 +239,10 @@ COACH_CUES: tuple[Cue, ...] = (
     cue("tips", r"pointers|tips|tricks?\s+(?:for|to|of|with)|shortcuts?|hacks?", COACH, 2),
     cue("point_by_point", r"(?:line|point|sentence|step|slide|page|case)[- ]by[- ](?:line|point|sentence|step|slide|"
         r"page|case)", COACH, 2),
-    cue("corrects", r"correct\w*\s+(?:my|me|the\s+way\s+I|how\s+I)|fix\w*\s+(?:my|how\s+I)", COACH, 3),
+    cue("corrects", alt(
+        r"correct\w*\s+(?:my|me|the\s+way\s+I|how\s+I)", r"fix\w*\s+(?:my|how\s+I)",
+        r"(?:correct|adjust|fix)\w*\s+(?:the\s+|my\s+)?(?:[\w-]+\s+)?(?:angle|grip|technique|position\w*|posture|form|"
+        r"stance|wording|phrasing|approach|hand|errors?|mistakes?)"), COACH, 3),
     cue("reviews_work",
         alt(r"(?:went|go|goes|going|gone)\s+(?:[\w-]+\s+){0,3}?(?:over|through)", r"review\w*", r"edit\w*",
             r"proofread\w*",
@@ -271,7 +274,7 @@ COACH_CUES: tuple[Cue, ...] = (
                   r"pediatric|paediatric|surgery|psychiatry|physician|doctor|clinician|surgeon|\w+\s+medicine)"),
     cue("observes_you", r"(?:watch\w*|observ\w*|supervis\w*|sat\s+(?:in\s+)?(?:with|on)|sit\w*\s+(?:in\s+)?"
         r"(?:with|on)|stood\s+(?:behind|beside|next\s+to)|stand\w*\s+(?:behind|beside))\s+(?:me\b|my\s+"
-        r"(?:[\w-]+\s+)?" + _WORK + r"|my\s+(?:[\w-]+\s+)?(?:consult\w*|clinic|rounds|session|procedure|exam\w*|"
+        r"(?:[\w-]+\s+)?" + _WORK + r"|my\s+(?:[\w-]+\s+)?(?:consult\w*|clinic|rounds|session|procedure|exam\w*|lps?|"
         r"encounter|visit|practice|performance))",
         COACH, 3, HIGH, 1),
     cue("shows_how", alt(
@@ -306,12 +309,12 @@ COACH_CUES: tuple[Cue, ...] = (
         r"could\s+improve)",
         r"after\s+(?:each|every)\s+\w+"), COACH, 2),
     cue("another_round", r"(?:another|one\s+more|a\s+second|a\s+third|the\s+next|next)\s+(?:round|run|go|attempt|"
-        r"try|pass|rep|practice\s+session|take)", COACH, 1.5, HIGH, 1.5),
+        r"try|pass|rep|(?:practice\s+)?session|take)", COACH, 1.5, HIGH, 1.5),
     cue("skill_area", alt(
         r"skills?", r"techniques?", r"procedures?", r"lumbar\s+punctures?", r"central\s+lines?", r"intubat\w*",
         r"sutur\w*", r"knot-?tying", r"ultrasound", r"ecgs?", r"ekgs?", r"handoffs?", r"case\s+presentations?",
         r"bedside\s+manner", r"wording", r"phrasing", r"delivery", r"pacing", r"positioning", r"layout",
-        r"structure", r"simulat\w*"), COACH, 1),
+        r"structure", r"simulat\w*", r"lps?", r"ivs?", r"abgs?", r"cvcs?", r"pocus", r"osces?"), COACH, 1),
 )
 
 MENTOR_CUES: tuple[Cue, ...] = (
