@@ -38,6 +38,11 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def escape_label(text: str) -> str:
+    """Escape Markdown in a widget label (labels render Markdown but never HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def show_user_text(text: str) -> None:
     """Render user-typed text as plain text, never as Markdown or HTML."""
     st.text(text)

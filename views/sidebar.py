@@ -6,7 +6,7 @@ import streamlit as st
 
 from agent.errors import InputError
 from agent.models import model_label
-from views.common import clean_text
+from views.common import clean_text, escape_label
 from views.context import AppContext
 
 STAGES = ["", "student", "resident", "fellow", "attending"]
@@ -59,7 +59,7 @@ def _sessions(ctx: AppContext) -> None:
         st.rerun()
     for session in sessions[:30]:
         current = session["id"] == ctx.session_id
-        label = f"{'▶ ' if current else ''}{session['title']} ({session['message_count']})"
+        label = f"{'▶ ' if current else ''}{escape_label(session['title'])} ({session['message_count']})"
         if st.button(label, key=f"open-{session['id']}", type="primary" if current else "secondary",
                      width="stretch") and not current:
             open_session(session["id"])
