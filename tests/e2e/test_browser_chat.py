@@ -102,8 +102,6 @@ def test_a_typed_url_shows_as_typed(page, app):
     assert user.inner_text().strip() == typed
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: views/sidebar.py uses the raw session title (the first "
-                   "message) as a button label, which Streamlit renders as Markdown (images load, links work)")
 def test_session_titles_show_as_typed_in_the_sidebar(page, app):
     session = app.new_session()
     open_app(page, app.session_url(session, "Prep chat"))
