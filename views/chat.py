@@ -45,12 +45,13 @@ def render(ctx: AppContext) -> None:
     if findings:
         st.warning(privacy_warning(findings, redacting=ctx.settings.redact_remote))
     ctx.store.add_message(ctx.session_id, "user", text)
-    _title_from_first_message(ctx, text)
+    renamed = _title_from_first_message(ctx, text)
     with st.chat_message("user"):
         st.markdown(escape_md(text))
-    _answer(ctx, text)
-    if drafted_question(text):
-        st.rerun()  # redraw from the store so the inline critique sits under the message with live buttons
+    answered = _answer(ctx, text)
+    if answered and (drafted_question(text) or renamed):
+        # Redraw from the store: the sidebar shows the new title, and an inline critique gets live buttons.
+        st.rerun()
 
 
 def _question_checker(ctx: AppContext) -> None:
@@ -97,13 +98,15 @@ def _unanswered(history: list[dict]) -> dict | None:
     return None
 
 
-def _title_from_first_message(ctx: AppContext, text: str) -> None:
+def _title_from_first_message(ctx: AppContext, text: str) -> bool:
     session = ctx.store.get_session(ctx.session_id)
     if session and session["title"] in {"New session", "Untitled session"}:
         ctx.store.rename_session(ctx.session_id, text[:60])
+        return True
+    return False
 
 
-def _answer(ctx: AppContext, question: str) -> None:
+def _answer(ctx: AppContext, question: str) -> bool:
     """Stream an answer, save it (marked partial if the backend failed mid-way) and show its sources."""
     from agent.chat import start_answer
 
@@ -123,6 +126,7 @@ def _answer(ctx: AppContext, question: str) -> None:
             citations = answer.citations_dicts()
             ctx.store.add_message(ctx.session_id, "assistant", "".join(pieces), meta={"citations": citations})
             show_citations(citations)
+            return True
         except BackendError as error:
             partial = "".join(pieces) or error.partial
             if partial:
@@ -130,3 +134,4 @@ def _answer(ctx: AppContext, question: str) -> None:
             ctx.store.add_message(ctx.session_id, "assistant", partial, partial=True,
                                   meta={"error": error.user_message(), "kind": error.kind})
             show_backend_error(error, key="chat")
+            return False
