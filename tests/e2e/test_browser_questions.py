@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,10 +14,13 @@ pytestmark = [
     pytest.mark.skipif(not (PROJECT_ROOT / "views" / "questions.py").exists(),
                        reason="views/questions.py has not landed yet"),
 ]
-QUESTIONS = """1. What advice do you have for me?
-2. How long is a cardiology fellowship?
-3. Could you introduce me to the program director?
-4. When you chose between research and clinical work as a fellow, what made you decide?"""
+EXPECTED = {  # question: the verdict badge it should get
+    "What advice do you have for me?": "TOO OPEN",
+    "How long is a cardiology fellowship?": "GOOGLEABLE",
+    "Could you introduce me to the program director?": "PUMPING",
+    "When you chose between research and clinical work as a fellow, what made you decide?": "STRONG",
+}
+QUESTIONS = "\n".join(f"{n}. {q}" for n, q in enumerate(EXPECTED, start=1))
 
 
 def test_sharpen_shows_verdicts_and_keeps_a_rewrite(page, app):
@@ -26,11 +31,14 @@ def test_sharpen_shows_verdicts_and_keeps_a_rewrite(page, app):
 
     main.get_by_label("Your questions").fill(QUESTIONS)
     main.get_by_role("button", name="Sharpen", exact=True).click()
-    # One card per question, each with its verdict badge; the list is ranked best first.
-    for verdict in ("STRONG", "TOO OPEN", "GOOGLEABLE", "PUMPING"):
-        expect(main.get_by_text(verdict, exact=True)).to_have_count(1)
-    for question in QUESTIONS.splitlines():
-        expect(main.get_by_text(question[3:], exact=True)).to_be_visible()
+    # One card per question: rank, verdict badge and score, then the question; strongest first.
+    for question in EXPECTED:
+        expect(main.get_by_text(question, exact=True).first).to_be_visible()
+    wait_idle(page)
+    shown = main.inner_text()
+    for question, verdict in EXPECTED.items():
+        assert re.search(rf"\d+\. {verdict} score \d+/100\s+{re.escape(question)}", shown), (question, verdict)
+    assert re.search(r"1\. STRONG score", shown)
     expect(main.get_by_test_id("stExpander").filter(has_text="Sources").first).to_be_visible()
     wait_idle(page)
 
