@@ -105,3 +105,20 @@ def test_question_checker_box_in_chat(app):
     at.text_input(key="chat-draft").set_value("How many years is a cardiology fellowship?").run()
     assert not at.exception
     assert "Try:" in " ".join(m.value for m in at.markdown)
+
+
+def test_follow_up_questions_are_searched_with_the_conversation(app, monkeypatch):
+    import agent.chat
+
+    seen = []
+    real = agent.chat.start_answer
+
+    def spy(question, retriever, model, **kwargs):
+        seen.append(kwargs.get("history"))
+        return real(question, retriever, model, **kwargs)
+
+    monkeypatch.setattr(agent.chat, "start_answer", spy)
+    at = app.run()
+    at.chat_input[0].set_value("What is a sponsor?").run()
+    at.chat_input[0].set_value("And how do I ask one for help?").run()
+    assert seen[-1] and seen[-1][0] == {"role": "user", "content": "What is a sponsor?"}

@@ -31,7 +31,7 @@ def render(ctx: AppContext) -> None:
                 render_inline(ctx, drafted[1])
     pending = _unanswered(history)
     if pending is not None and st.button("Retry the last message", key="retry"):
-        _answer(ctx, pending["content"])
+        _answer(ctx, pending["content"], history[:-1])
     prompt = st.chat_input("Ask about preparing for your meeting…")
     if prompt is None:
         return
@@ -48,7 +48,7 @@ def render(ctx: AppContext) -> None:
     renamed = _title_from_first_message(ctx, text)
     with st.chat_message("user"):
         st.markdown(escape_md(text))
-    answered = _answer(ctx, text)
+    answered = _answer(ctx, text, history)
     if answered and (drafted_question(text) or renamed):
         # Redraw from the store: the sidebar shows the new title, and an inline critique gets live buttons.
         st.rerun()
@@ -106,7 +106,7 @@ def _title_from_first_message(ctx: AppContext, text: str) -> bool:
     return False
 
 
-def _answer(ctx: AppContext, question: str) -> bool:
+def _answer(ctx: AppContext, question: str, history: list[dict]) -> bool:
     """Stream an answer, save it (marked partial if the backend failed mid-way) and show its sources."""
     from agent.chat import start_answer
 
@@ -121,7 +121,8 @@ def _answer(ctx: AppContext, question: str) -> bool:
 
     with st.chat_message("assistant"):
         try:
-            answer = start_answer(question, retriever, ctx.model, profile=profile)
+            turns = [{"role": m["role"], "content": m["content"]} for m in history if not m["partial"]]
+            answer = start_answer(question, retriever, ctx.model, profile=profile, history=turns)
             st.write_stream(tee(answer.stream))
             citations = answer.citations_dicts()
             ctx.store.add_message(ctx.session_id, "assistant", "".join(pieces), meta={"citations": citations})
