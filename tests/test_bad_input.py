@@ -20,7 +20,7 @@ from agent.store import Store
 
 APP = str(PROJECT_ROOT / "app.py")
 GOOD_QUESTION = "How do I prepare for a coffee chat with a senior physician?"
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:@])")
 _MD_ACTIVE = "[]()!#|*`<>_~"
 _SYSTEM_PROMPT_FILE = PROJECT_ROOT / "prompts" / "chat_system.md"
 

@@ -11,7 +11,12 @@ from agent.errors import BackendError
 
 MAX_INPUT_CHARS = 8000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+# Inline Markdown syntax, plus ':' and '@' so typed URLs and emails are never auto-linked.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:@])")
+# Block syntax only matters at the start of a line: list markers, and lines that would underline a heading.
+_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-=])", re.MULTILINE)
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
 
 
 def clean_text(text: str | None) -> str:
@@ -19,7 +24,7 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub("", text).strip()
+    return _CONTROL.sub("", _ANSI.sub("", text)).strip()
 
 
 def check_input(text: str | None, *, limit: int = MAX_INPUT_CHARS) -> tuple[str, str | None]:
@@ -29,18 +34,27 @@ def check_input(text: str | None, *, limit: int = MAX_INPUT_CHARS) -> tuple[str,
         return "", "That message was empty - type a question or some notes first."
     if len(cleaned) > limit:
         return cleaned, (f"That text is {len(cleaned):,} characters; the limit is {limit:,}. "
-                         "Nothing was sent - shorten it (your text is kept below to copy).")
+                         "Nothing was sent - shorten it and try again; your text is kept.")
     return cleaned, None
 
 
 def escape_md(text: str) -> str:
     """Escape Markdown and HTML so user text renders literally in st.markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _escape_blocks(_MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
 
 
 def escape_label(text: str) -> str:
     """Escape Markdown in a widget label (labels render Markdown but never HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _escape_blocks(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _escape_blocks(text: str) -> str:
+    def line_start(match: re.Match) -> str:
+        if match.group(2) is not None:
+            return f"{match.group(1)}{match.group(2)}\\{match.group(3)}"
+        return f"{match.group(4)}\\{match.group(5)}"
+
+    return _WWW.sub(r"\1\\.", _MD_LINE_START.sub(line_start, text))
 
 
 def show_user_text(text: str) -> None:

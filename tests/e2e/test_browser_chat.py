@@ -88,9 +88,6 @@ def test_html_and_markdown_in_a_message_show_as_typed(page, app):
     assert not dialogs
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: views/common.escape_md and escape_label backslash-escape the dots "
-                   "and dashes of a typed URL; GFM autolinks it anyway, so the backslashes show in the text (chat "
-                   "message and sidebar title) and end up in the link's address")
 def test_a_typed_url_shows_as_typed(page, app):
     session = app.new_session()
     open_app(page, app.session_url(session, "Prep chat"))
