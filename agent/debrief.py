@@ -21,6 +21,20 @@ ROLE_SUMMARY = {
     "connector": "a connector: little time of their own, but naming people for you to meet and offering "
                  "introductions",
 }
+# How the reveal describes a role when the persona's time does not fit the usual picture.
+_SUMMARY_BY_TIME = {
+    ("connector", False): "a connector: happy to talk, but pointing you onward rather than advising you "
+                          "themselves, naming people for you to meet and offering introductions",
+    ("mentor", True): "a traditional mentor: short on time but invested in you as a whole person, sharing their "
+                      "own story and wanting to keep meeting",
+}
+
+
+def role_summary(role: str, busy: bool) -> str:
+    """What the role looked like, worded to match how much time the persona had."""
+    return _SUMMARY_BY_TIME.get((role, busy), ROLE_SUMMARY[role])
+
+
 SIGNATURE_BEATS = {
     "mentor": ("share_story", "ask_goals", "propose_regular", "ask_life", "share_wisdom"),
     "coach": ("feedback", "practice", "next_session", "clarify", "resource"),
@@ -28,12 +42,14 @@ SIGNATURE_BEATS = {
     "connector": ("name_people", "introduce", "share_contact", "event", "more_people"),
 }
 NEXT_STEPS = {
-    "mentor": r"meet (again|regularly|every|once|monthly)|check in|keep in touch|catch up|another coffee|"
+    "mentor": r"meet(ing)? (up )?(again|regularly|every|once|monthly|now and then)|check(ing)? in|(keep|stay) in touch|"
+              r"catch up|another coffee|"
               r"(talk|meet) again|regular(ly)?\b|every (few|couple|\w+)( of)? (weeks|months)|once a month",
     "coach": r"practi[sc]e|another (session|round|go)|feedback|review|look (at|over)|watch me|rehears|"
              r"send you (my|a|the|some)|drill|mock|go over|mark (it )?up|try (it|again)",
     "sponsor": r"\bcv\b|resum[eé]|what (should|can|do|would) i (prepare|send|get ready)|prepare (for|so|before)|"
-               r"put me forward|(the|my) (application|nomination|statement|dossier)|what would (help|you need)",
+               r"put (me|my name) (forward|up)|nominat|(the|my) (application|nomination|statement|dossier)|"
+               r"what would (help|you need)|what do you need from me",
     "connector": r"introduc|connect (me|us)|put me in touch|reach out to|email|write to|contact",
 }
 NEXT_STEP_HINT = {
@@ -339,10 +355,11 @@ def _check_followed_up(state: Any) -> Check:
 def _check_role(state: Any, guess: str | None, evidence: list[dict]) -> Check:
     label = CHECKS["read_role"][0]
     role = state.persona.role
+    summary = role_summary(role, state.persona.busy)
     if guess == role:
-        return Check("read_role", label, True, f"Yes: they were {ROLE_SUMMARY[role]}.", evidence)
+        return Check("read_role", label, True, f"Yes: they were {summary}.", evidence)
     said = f"You guessed {guess}" if guess else "You did not guess"
-    return Check("read_role", label, False, f"{said}; they were {ROLE_SUMMARY[role]}.", evidence)
+    return Check("read_role", label, False, f"{said}; they were {summary}.", evidence)
 
 
 def _check_next_step(state: Any, asked: list[tuple[int, dict]]) -> Check:
@@ -350,12 +367,15 @@ def _check_next_step(state: Any, asked: list[tuple[int, dict]]) -> Check:
     role, turns = state.persona.role, state.turns
     pumped = {i for i, q in asked if "pumping" in q["flags"]}
     contacts = [c["name"].split()[-1].lower() for c in state.facts.get("contacts", [])]
+    own = state.persona.name.split()[-1].lower()
     fits = []
     for i in _next_step_turns(role, turns):
         text = turns[i].text
         if i in pumped or not _PROPOSAL.search(text):
             continue
-        if role == "connector" and not any(s in text.lower() for s in contacts):
+        # One named introduction: a colleague they offered, or anyone the user names (not the persona).
+        named = {p.split()[-1].lower() for p in ut.named_people(text)} - {own}
+        if role == "connector" and not (named or any(s in text.lower() for s in contacts)):
             continue
         fits.append(i)
     if fits:
@@ -426,6 +446,6 @@ def build_debrief(state: Any, role_guess: str | None, *, citer: Any = None, shar
             break
         improvements.append({"check": "", "text": text, "topic": topic, "source": _source(citer, query, topic)})
     persona = state.persona
-    reveal = f"{persona.name} was playing {ROLE_SUMMARY[persona.role]}."
+    reveal = f"{persona.name} was playing {role_summary(persona.role, persona.busy)}."
     return Debrief(persona=persona.to_dict(), hidden_role=persona.role, guess=guess, reveal=reveal,
                    role_evidence=evidence, checks=checks, improvements=improvements)

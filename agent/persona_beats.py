@@ -92,7 +92,7 @@ BEATS: dict[str, dict[str, Beat]] = {
             "Let me ask you something bigger first: what do you want your career to look like when you're my "
             "age?"), ("you", "want", "years"),
            more=("I ask everyone that, because the answer usually matters more than the specialty.",),
-           topic_lines=("What draws you to {topic}? I'd like to understand what matters to you before I say "
+           topic_lines=("What draws you to {aim}? I'd like to understand what matters to you before I say "
                         "anything about it.",)),
         _b("share_story", ("{story}",), ("I", "when"),
            more=("I tell you that because nobody has it all figured out at your stage, and that's fine.",
@@ -212,7 +212,7 @@ BEATS: dict[str, dict[str, Beat]] = {
            ("CV", "recommendation", "your name forward")),
     )},
     "connector": {b.id: b for b in (
-        _b("open", ("Hi, {name}, {title} at {hospital}. I'm not sure I'm the best person for this myself, "
+        _b("open", ("Hi, I'm {name}, {title} at {hospital}. I'm not sure I'm the best person for this myself, "
                     "but I know a lot of people who are. What are you after?",), ("people", "know")),
         _b("name_people", (
             "You should meet {contact}, who {contact_role}. And {contact2} {contact2_role}.",
@@ -317,6 +317,50 @@ PERSONAL_ANSWERS = {
     "sponsor": "The short version: I said yes to things before I felt ready. Which is my point.",
     "connector": "Honestly, knowing who to call has mattered more than anything I know myself.",
 }
+# Short answers about the persona's own path, by what was asked; slots come from its fixed facts.
+OWN_PATH = (
+    (r"surpris|didn'?t expect|wish (you|you'd|you had) known|wish someone",
+     ("What surprised me most in my first year was how much of the job is conversations, not decisions.",
+      "Honestly, how quiet the first year as an attending felt: nobody checks your plan any more.")),
+    (r"regret|mistake|do (it )?differently|again\b",
+     ("Regret? Not {specialty}. I'd have asked for help sooner in my first years at {hospital}, though.",)),
+    (r"hardest|difficult|struggle|challeng|tough",
+     ("The hardest part, even after {years} years, is the day you can't fix what's in front of you.",)),
+    (r"best part|favou?rite|enjoy|love about|what('s| is) it like",
+     ("After {years} years, the best part of {specialty} is still the patient who comes back better than "
+      "they left.",)),
+    (r"early on|get involved|got involved|first year|starting out|when you started",
+     ("Early on at {hospital} I said yes to nearly everything: the extra clinic, the committee nobody wanted. "
+      "That's how I got involved in most of what I do now.",)),
+    (r"end(ed)? up (at|here)|come to|came to|join(ed)?|why .*(hospital|here)",
+     ("I came to {hospital} for a job I thought would last a year. That was {years} years ago.",)),
+    (r"get into|got into|choose|chose|pick|decide|become|why did you|how did you",
+     ("I came to {specialty} late: a rotation near the end of medical school and a {title} who let me do real "
+      "work from day one.",
+      "I picked {specialty} after trying hard to want something else. The patients made the decision for me.")),
+)
+OWN_PATH_DEFAULT = ("The short version: {years} years in {specialty}, most of them at {hospital}, and not in a "
+                    "straight line.")
+# What carried the persona's own career, in the colours of what it does for others.
+OWN_PATH_TAILS = {
+    "mentor": "What helped most was someone who cared how I was doing, not only what I produced.",
+    "coach": "What helped most was someone watching me work and telling me exactly what to fix.",
+    "sponsor": "Most of my chances came because someone senior put my name forward before I felt ready.",
+    "connector": "Most of my chances came because someone introduced me to the right person.",
+}
+# Before the persona's own story, when the user asked about its path: the story is the answer.
+STORY_LEADS = ("Funny you should ask.", "Let me tell you.", "That's a story, actually.")
+# When the user asks about a colleague the persona has not named: in character, by what the persona does.
+NAMED_REPLIES = {
+    "mentor": "I only know {person} by name, so I can't speak for them. What would you hope to get from that "
+              "conversation?",
+    "coach": "I don't know {person} well enough to set that up. What I can do is get you ready, so that when you "
+             "talk to them, you make it count.",
+    "sponsor": "I don't set up coffees, but if {person} sits on a panel that matters for you, they'll hear your "
+               "name from me.",
+    "connector": "I know {person} a little. I'll send a note asking for half an hour of their time for you.",
+}
+GREETING_FIX = "It's Dr. {surname}, actually, but no harm done."
 REOPEN = ("Oh, one more? Sure.", "Of course, go on.", "Quickly, then.")
 FAVOUR_REPLIES = {
     "mentor": "I can't promise you anything like that, and I wouldn't want to. What I can do is help you "

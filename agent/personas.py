@@ -320,26 +320,93 @@ def build_persona(
 
 # Fields a trainee may be heading for; a persona who points people onward adapts its contacts to them.
 FIELDS = (
-    "internal medicine", "family medicine", "emergency medicine", "general surgery", "surgery", "pediatrics",
-    "psychiatry", "radiology", "cardiology", "nephrology", "oncology", "neurology", "dermatology",
-    "anesthesiology", "anesthesia", "obstetrics", "gynecology", "ophthalmology", "orthopedics", "urology",
-    "pathology", "geriatrics", "palliative care", "critical care", "infectious disease", "gastroenterology",
-    "endocrinology", "rheumatology", "pulmonology", "hematology", "sports medicine", "addiction medicine",
-    "global health", "rural medicine", "rural practice", "public health", "medical education",
-    "academic medicine", "hospital medicine", "telehealth", "research",
+    "internal medicine", "family medicine", "emergency medicine", "general surgery", "trauma surgery", "surgery",
+    "pediatrics", "neonatology", "psychiatry", "interventional radiology", "radiology", "cardiology", "nephrology",
+    "oncology", "neurology", "dermatology", "anesthesiology", "anesthesia", "obstetrics", "gynecology",
+    "ophthalmology", "orthopedics", "urology", "pathology", "geriatrics", "palliative care", "critical care",
+    "infectious disease", "gastroenterology", "endocrinology", "rheumatology", "pulmonology", "hematology",
+    "sports medicine", "addiction medicine", "global health", "rural medicine", "rural practice", "public health",
+    "medical education", "academic medicine", "hospital medicine", "telehealth", "point-of-care ultrasound",
+    "ultrasound",
+    "research",
 )
+# What people call the doctor rather than the field ("a cardiologist") -> the field.
+_PRACTITIONERS = {
+    "interventional radiologist": "interventional radiology", "trauma surgeon": "trauma surgery",
+    "cardiologist": "cardiology", "surgeon": "surgery", "pediatrician": "pediatrics", "psychiatrist": "psychiatry",
+    "radiologist": "radiology", "neurologist": "neurology", "oncologist": "oncology", "nephrologist": "nephrology",
+    "dermatologist": "dermatology", "anesthesiologist": "anesthesiology", "intensivist": "critical care",
+    "neonatologist": "neonatology", "hospitalist": "hospital medicine", "emergency physician": "emergency medicine",
+    "family physician": "family medicine", "general practitioner": "family medicine", "obstetrician": "obstetrics",
+    "gastroenterologist": "gastroenterology", "geriatrician": "geriatrics", "urologist": "urology",
+    "pathologist": "pathology", "endocrinologist": "endocrinology", "rheumatologist": "rheumatology",
+}
+# Fields without their own material borrow the closest specialty's skills, openings and events.
+FIELD_HOME = {
+    "surgery": "general surgery", "trauma surgery": "general surgery", "neonatology": "pediatrics",
+    "interventional radiology": "radiology", "hospital medicine": "internal medicine",
+    "nephrology": "internal medicine", "rural medicine": "family medicine", "rural practice": "family medicine",
+    "ultrasound": "emergency medicine", "point-of-care ultrasound": "emergency medicine",
+}
 FIELD_CONTACT_ROLES = (
-    "runs the {field} residency at {hospital}",
+    "leads the {field} group at {hospital}",
     "made the jump into {field} a few years ago and remembers exactly how it felt",
-    "coordinates the {field} fellowship at {hospital} and knows how applications really get read",
+    "sits on the {field} selection panel at {hospital} and knows how applications really get read",
 )
+_TERMS = sorted([*FIELDS, *_PRACTITIONERS], key=len, reverse=True)
+_TARGET_CUE = re.compile(
+    r"\b(into|to|towards?|interested in|considering|thinking (about|of)|hoping|hope|want(s|ed)?|wish|plan(ning)?|"
+    r"switch(ing)?|become|becoming|pursue|pursuing|apply(ing)?|match(ing)?|leaning|drawn to|fellowship in|"
+    r"career in|future in|aiming|aim|dream|eventually|focus on|explore|exploring|curious about|about)\b[^.;!?]*$",
+    re.I,
+)
+_CURRENT_AFTER = re.compile(r"^\s*(medical )?(student|intern|resident|fellow|attending|registrar|trainee|"
+                            r"residency|rotation|program|programme|department)\b", re.I)
+_CURRENT_BEFORE = re.compile(r"\b(student|intern|resident|fellow|attending|pgy-?\d|ms-?\d|registrar|trainee|"
+                             r"work(ing)?|i'?m|i am|currently)\s+(in|at)\s+(the\s+)?$", re.I)
+
+
+def _field_mentions(text: str) -> list[tuple[int, str, str]]:
+    """(position, field, 'target' | 'current' | 'neutral') for each field named, longest names first."""
+    lowered = (text or "").lower()
+    taken = [False] * len(lowered)
+    found = []
+    for term in _TERMS:
+        for m in re.finditer(rf"\b{re.escape(term)}s?\b", lowered):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            before, after = lowered[max(0, m.start() - 60):m.start()], lowered[m.end():m.end() + 20]
+            if _CURRENT_AFTER.search(after) or _CURRENT_BEFORE.search(before):
+                kind = "current"
+            elif _TARGET_CUE.search(before[-45:]):
+                kind = "target"
+            else:
+                kind = "neutral"
+            found.append((m.start(), _PRACTITIONERS.get(term, term), kind))
+    return sorted(found)
 
 
 def mentioned_field(text: str) -> str:
     """The first career field named in a text ('' when none)."""
-    lowered = (text or "").lower()
-    hits = [(lowered.find(f), f) for f in FIELDS if f in lowered]
-    return min(hits)[1] if hits else ""
+    hits = _field_mentions(text)
+    return hits[0][1] if hits else ""
+
+
+def target_field(text: str) -> str:
+    """The field the speaker is heading for ('cardiology' in 'an internal medicine resident hoping to move into
+    cardiology'); the field they are in only when they name no other ('' when none)."""
+    hits = _field_mentions(text)
+    for wanted in ("target", "neutral", "current"):
+        for _, name, kind in hits:
+            if kind == wanted:
+                return name
+    return ""
+
+
+def field_material(field_name: str) -> Specialty | None:
+    """Specialty material for a field the user named (its own, or its closest home), else None."""
+    return SPECIALTIES.get(field_name) or SPECIALTIES.get(FIELD_HOME.get(field_name, ""))
 
 
 def specialty_for(persona: Persona) -> Specialty:

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 BUSY_WORDS = 55  # about what fits in a quick reply between emails
 
-_PERSONAL = (r"when you were|at my stage|your (own )?(path|story|career|journey|decision|experience|job|work|"
+_PERSONAL = (r"when you were|at my stage|get involved|got involved|get into|got into|early on|end(ed)? up|"
+             r"your (own )?(path|story|career|journey|decision|experience|job|work|"
              r"day|life|training|residency)|did you|would you have|surprised you|regret|risk|hardest|"
              r"favou?rite|best part|what('s| is) it like|made you|were you|have you ever|you (chose|picked)")
 _PREFERRED = {
@@ -116,6 +117,7 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
     rng = random.Random(f"{seed}:{persona.id}:setup")
     state = Rehearsal(persona=persona, meeting=meeting, goal=(goal or "").strip(), seed=int(seed))
     state.facts = pf.invent_facts(persona, rng)
+    pf.fit_to_field(state)
     state.pending = pb.plan_beats(persona.role, rng)[1:]
     opener = [rng.choice(pb.MEETING_OPENERS[meeting])]
     if meeting == "follow-up" and state.goal:
@@ -155,11 +157,14 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: 
     state.turns.append(Turn("user", text))
     reading = ut.read(text)
     rng = random.Random(f"{state.seed}:{state.persona.id}:{len(state.turns)}")
+    pf.fit_to_field(state)
     pf.pick_skill(state)
     beat = _choose_beat(state, text, reading, rng)
     topical = _topical(state, beat, reading, rng)
     lead, plain = _lead(state, reading, rng, beat, echo_topic=not topical)
     body = _line(state, beat, reading if topical else ut.Reading(), rng)
+    if beat == "close" and state.persona.role == "connector" and state.facts.get("user_named"):
+        body += f" And I'll write to {' and '.join(state.facts['user_named'][:2])} about you, as promised."
     parts = [lead, body]
     if state.persona.busy and beat == "close":
         parts.insert(0, rng.choice(pb.BUSY_GOODBYES))
@@ -257,16 +262,28 @@ def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, 
             return answer.format(**slots), False
     if reading.favour:
         return pb.FAVOUR_REPLIES[persona.role], False
+    asked = pf.asked_about_person(state, text)
+    if asked and asked["contact"]:
+        return f"Yes, {asked['person']}, the colleague who {asked['contact']['role']}.", False
+    if asked:  # someone the persona has not named: acknowledge them the way this persona would
+        named = state.facts.setdefault("user_named", [])
+        if asked["person"] not in named:
+            named.append(asked["person"])
+        return pb.NAMED_REPLIES[persona.role].format(person=asked["person"]), False
     mentioned = [c for c in state.facts["contacts"] if c["name"].split()[-1].lower() in text.lower()]
     if mentioned and mentioned[0]["name"] in " ".join(state.persona_lines()):
-        return f"{mentioned[0]['name']}, yes: they {mentioned[0]['role']}.", False
-    if reading.questions and re.search(_PERSONAL, text, re.I) and beat != "share_story":
-        return pb.PERSONAL_ANSWERS[persona.role].format(**slots), False
+        return f"Yes, {mentioned[0]['name']}, the colleague who {mentioned[0]['role']}.", False
+    if reading.questions and re.search(_PERSONAL, text, re.I):
+        if beat == "share_story":  # the story is the answer
+            return _fresh(state, "story_leads", pb.STORY_LEADS, rng), False
+        return pf.own_path(state, text, tail=not persona.busy), False
     if reading.intro and len(state.user_turns()) <= 2:
         state.facts["user_stage"] = reading.stage
         article = "an" if reading.stage[:1] in "aeio" else "a"
-        return (f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage
-                else "Nice to meet you."), False
+        wrong = pf.greeted_wrongly(state, text)
+        fix = pb.GREETING_FIX.format(surname=persona.name.split()[-1]) + " " if wrong else ""
+        return fix + (f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage
+                      else "Nice to meet you."), False
     if persona.busy and rng.random() < 0.6:
         return "", True  # no time for pleasantries
     if reading.questions and not persona.busy and rng.random() < 0.6:

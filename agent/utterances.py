@@ -55,7 +55,7 @@ _CLOSING = re.compile(
 _LOOKING_BACK = re.compile(
     r"\b(was|were|has been|have been|'s been)\b[^.?!]{0,30}\b(helpful|useful|great|lovely|valuable|generous)|"
     r"\b(for (all )?your (time|advice|help|insight)|appreciate (it|this|your time)|so much|really helpful|"
-    r"follow up|email you|be in touch)\b",
+    r"follow up|email you|be in touch|thanks again|thank you again)\b",
     re.I,
 )
 _FAVOUR = re.compile(
@@ -100,14 +100,26 @@ _CUT_WORDS = frozenset(
     made make makes and but or so that which who when where if than because as while that's it hoping
     thinking leaning planning trying wondering looking considering want wanted need feel felt i'm right
     whether run runs ran go goes went seem seems take takes get gets keep keeps fits fit suits suit works
-    matters helps""".split()
+    matters helps you you'd you'll you're i'd i'll we they what how why""".split()
 )
 _LEADS = frozenset("about on into with for in of to at between from toward towards around whether".split())
-_VERBS = frozenset("""decide figure get make go do be find know learn become choose start work keep see try
-    think ask apply talk meet handle balance improve match""".split())
+_VERBS = frozenset("""decide figure make be find know learn choose keep see try think ask talk meet handle balance
+    improve understand""".split())
+# After "to", a move the user wants to make reads as a noun phrase once it is a gerund ("moving into cardiology").
+_GERUNDS = {"move": "moving", "switch": "switching", "go": "going", "get": "getting", "transition": "transitioning",
+            "pivot": "pivoting", "match": "matching", "become": "becoming", "pursue": "pursuing", "apply": "applying",
+            "train": "training", "specialise": "specialising", "specialize": "specializing", "do": "doing",
+            "start": "starting", "join": "joining", "shift": "shifting", "work": "working", "change": "changing",
+            "return": "returning", "enter": "entering", "build": "building", "lead": "leading", "run": "running",
+            "teach": "teaching", "combine": "combining", "focus": "focusing", "break": "breaking"}
+_NOUNISH = ("ogy", "ics", "ine", "ry", "ism", "ship", "ure", "care", "health", "ion", "ment")
+_WHEN = frozenset("this next last coming".split())
+_TIME_UNITS = frozenset("week weekend month year morning afternoon evening night term semester rotation".split())
 _TRAILING = frozenset("yet eventually now anymore too also later soon again already really though lately first "
-                      "well either someday".split())
-_WEAK = frozenset("making taking having getting doing time most".split())
+                      "well either someday today tonight tomorrow sometime".split())
+# Words that never name a topic on their own ("put me in touch" is a request, not a subject).
+_WEAK = frozenset("making taking having getting doing time most touch contact day days week weeks month months "
+                  "minutes hours".split())
 _SWAP = {"my": "your", "i": "you", "me": "you", "mine": "yours", "your": "my", "you": "me", "yours": "mine",
          "i'm": "you're", "myself": "yourself"}
 
@@ -217,10 +229,13 @@ def key_phrase(text: str, max_words: int = 5) -> str:
     for match in _PREP_PHRASE.finditer(source):
         lead = match.group(1).lower()
         words = []
-        for word in match.group(2).split():
+        raw = match.group(2).split()
+        for k, word in enumerate(raw):
             bare = word.lower().strip(",.;:!?\"'")
             if bare in _CUT_WORDS or not bare:
                 break
+            if bare in _WHEN and k + 1 < len(raw) and raw[k + 1].lower().strip(",.;:!?") in _TIME_UNITS:
+                break  # "my CV this week": the time is not part of the topic
             words.append(word.strip(",.;:!?\"'"))
             if word[-1:] in ",.;:!?":
                 break
@@ -228,6 +243,10 @@ def key_phrase(text: str, max_words: int = 5) -> str:
             words.pop(0)
         if lead == "to" and words and words[0].lower() in _VERBS:
             continue
+        if lead == "to" and len(words) == 1 and not words[0][:1].isupper() and not words[0].lower().endswith(_NOUNISH):
+            continue  # "what to strengthen": a bare verb, not a subject
+        if lead == "to" and words and words[0].lower() in _GERUNDS:
+            words[0] = _GERUNDS[words[0].lower()]
         words = words[:max_words]
         while words and words[-1].lower() in STOPWORDS | _TRAILING:
             words.pop()

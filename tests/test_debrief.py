@@ -185,3 +185,53 @@ def test_real_sharpener_end_to_end():
     debrief = end_rehearsal(transcript("omar-haddad", GOOD_CONNECTOR), "connector")
     by_id = {c.id: c for c in debrief.checks}
     assert by_id["no_pumping"].passed and by_id["strong_questions"].passed and by_id["next_step"].passed
+
+
+def _meeting(preset: str, offer: str, beat: str, step: str) -> Rehearsal:
+    """A short meeting where the fitting next step comes in the middle, not in the last turn."""
+    return transcript(preset, [
+        ("persona", "Good to meet you. What are you after?", "open"),
+        ("user", "Hi, I'm Ade, a first-year psychiatry resident hoping to move into addiction medicine.", ""),
+        ("persona", offer, beat),
+        ("user", step, ""),
+        ("persona", "Sure. Anything else on your mind?", "reflect"),
+        ("user", "How did the people you've seen thrive in addiction medicine spend their residency?", ""),
+        ("persona", "Mostly on the wards, honestly.", "share_wisdom"),
+        ("user", "Thank you so much for your time today.", ""),
+    ])
+
+
+@pytest.mark.parametrize(("preset", "offer", "beat", "step"), [
+    ("mei-tanaka", "I'll introduce you to Dr. Priya Nair by email tonight.", "introduce",
+     "Could you also introduce me to Dr. Varga from the addiction service?"),
+    ("omar-haddad", "Here's Dr. Tomás Reyes's email. Tell them I sent you.", "share_contact",
+     "Would you be willing to put me in touch with Dr. Sato?"),
+    ("rafael-ortega", "When I was a resident I nearly quit. I stayed.", "share_story",
+     "Could we meet again every couple of months to talk this through?"),
+    ("claire-moreau", "Here's my honest feedback on your talks: open with the case.", "feedback",
+     "Could I run the talk past you in a practice session next week?"),
+    ("ingrid-novak", "There's an opening coming up on the education committee.", "opportunity",
+     "What should I prepare so you could put my name forward for it?"),
+])
+def test_a_fitting_next_step_anywhere_in_the_meeting_passes_and_cites_its_turn(preset, offer, beat, step):
+    result = checks(_meeting(preset, offer, beat, step), PRESETS[preset].role)
+    check = result["next_step"]
+    assert check.passed, check.why
+    assert check.evidence and check.evidence[0]["turn"] == 3 and check.evidence[0]["quote"] == step
+
+
+def test_naming_only_yourself_to_a_connector_is_not_an_introduction():
+    state = _meeting("mei-tanaka", "I'll introduce you to Dr. Priya Nair by email tonight.", "introduce",
+                     "Could I email you, Dr. Tanaka, if I have more questions?")
+    assert not checks(state, "connector")["next_step"].passed
+
+
+def test_reveal_wording_follows_how_much_time_the_persona_had():
+    unhurried = build_debrief(_meeting("mei-tanaka", "I'll introduce you to Dr. Priya Nair.", "introduce",
+                                       "Thanks."), "connector", sharpener=stub_sharpener)
+    busy = build_debrief(_meeting("omar-haddad", "I'll introduce you to Dr. Priya Nair.", "introduce",
+                                  "Thanks."), "connector", sharpener=stub_sharpener)
+    assert "little time" not in unhurried.reveal and "introductions" in unhurried.reveal
+    assert "little time" in busy.reveal
+    role_check = next(c for c in unhurried.checks if c.id == "read_role")
+    assert "little time" not in role_check.why

@@ -447,3 +447,111 @@ def test_rehearsal_page_surprise_me_survives_a_restart_and_can_start_over(monkey
     restarted.button(key="reh-reveal").click().run()
     restarted.button(key="reh-new").click().run()
     assert not restarted.exception and not restarted.chat_message and restarted.radio(key="reh-how")
+
+
+# ---- replies fit what the user said: grammar, target field, named people, own path ---------------------------
+SWITCHERS = [
+    ("Hello, I'm Noor, a third-year pediatrics resident hoping to switch into psychiatry.", "psychiatry",
+     "pediatrics"),
+    ("Hi, I'm Ben, an emergency medicine intern who wants to move into radiology one day.", "radiology",
+     "emergency medicine"),
+    ("Hi there, I'm Tess, a PGY-2 in family medicine, and I'm thinking about becoming a cardiologist.",
+     "cardiology", "family medicine"),
+]
+
+
+def test_topic_phrases_read_as_noun_phrases():
+    from agent import utterances as ut
+
+    assert ut.key_phrase("I'm a PGY-1 hoping to transition into nephrology.") == "transitioning into nephrology"
+    assert ut.key_phrase("Any chance you could put me in touch with Dr. Mills in oncology?") == "oncology"
+    assert "week" not in ut.key_phrase("I'll bring my research poster draft next week.")
+    assert ut.key_phrase("Should I look at what to strengthen?") == ""
+    for persona in PRESETS.values():
+        for seed in range(3):
+            state = _run(persona, seed, ["Hi, I'm Kim, a PGY-1 who hopes to go into nephrology.",
+                                         "How would you approach going into nephrology from here?"])
+            text = " ".join(state.persona_lines())
+            assert not re.search(r"\b(for|about|on|with|to) (go|move|switch|get) into\b", text, re.I), text
+
+
+@pytest.mark.parametrize(("opener", "target", "current"), SWITCHERS)
+def test_contacts_openings_and_events_follow_the_users_target_field(opener, target, current):
+    from agent.personas import field_material
+
+    for persona in PRESETS.values():
+        state = _run(persona, 2, [opener, "Who else do you think I should talk to?"])
+        facts = state.facts
+        if persona.role == "connector":
+            fitted = " ".join(c["role"] for c in facts["contacts"][:2])
+            own = field_material(target)
+            assert target in fitted or any(r.split(" at ")[0] in fitted for r in own.contact_roles), fitted
+            assert current not in fitted
+            assert facts["event"] in own.events
+        if persona.role == "sponsor" and persona.specialty != target:
+            assert facts["opportunity"] in field_material(target).opportunities
+        if persona.role == "coach":
+            skills = {k.name for k in field_material(target).skills}
+            assert facts["skill"] in skills or facts.get("skill_locked"), facts["skill"]
+
+
+@pytest.mark.parametrize("request_line", [
+    "Would you be able to introduce me to Dr. Okonkwo in the transplant service?",
+    "Do you know Dr. Lindgren? I'd love to talk to her about research.",
+])
+def test_a_named_colleague_is_acknowledged_in_character(request_line):
+    for persona in PRESETS.values():
+        state = _run(persona, 4, [SWITCHERS[0][0]])
+        planned = state.pending[0]
+        reply = persona_turn(state, request_line)
+        surname = re.search(r"Dr\. (\w+)", request_line).group(1)
+        assert f"Dr. {surname}" in reply.text, (persona.id, reply.text)
+        assert reply.beat == planned and not ROLE_LABEL.search(reply.text)
+        if persona.role == "connector":
+            assert re.search(r"\bI know Dr\. " + surname, reply.text)
+            close = persona_turn(state, "Thank you so much, I'll let you get back to work.")
+            assert f"Dr. {surname}" in close.text
+        else:
+            assert not re.search(r"I know Dr\. " + surname + " a little", reply.text)
+
+
+def test_a_wrong_name_in_the_greeting_is_corrected_lightly():
+    state = _run(PRESETS["claire-moreau"], 1, ["Hi Dr. Okafor, I'm Jo, a medical student interested in surgery."])
+    assert "Dr. Moreau" in state.persona_lines()[1]
+    state = _run(PRESETS["claire-moreau"], 1, ["Hi Dr. Moreau, I'm Jo, a medical student interested in surgery."])
+    assert "actually" not in state.persona_lines()[1]
+
+
+@pytest.mark.parametrize("question", [
+    "How did you get started at your hospital in those first years?",
+    "What surprised you most when you were new?",
+    "Have you ever regretted the path you took?",
+])
+def test_questions_about_the_persona_get_an_answer_from_its_own_facts(question):
+    for persona in PRESETS.values():
+        state = _run(persona, 6, ["Hi, I'm Dana, a second-year surgery resident.", "Thanks, that's useful."])
+        reply = persona_turn(state, question)
+        text = reply.text
+        assert not ROLE_LABEL.search(text)
+        if reply.beat == "share_story":
+            assert state.facts["story"] in text
+            continue
+        own = re.search(rf"{persona.specialty}|{re.escape(persona.hospital)}|{persona.years} years|first year",
+                        text)
+        assert own, (persona.id, text)
+        assert reply.beat in pb.BEATS[persona.role]  # the planned beat still follows
+    regret = persona_turn(_run(PRESETS["ingrid-novak"], 1, ["Hi, I'm Dana, a resident."]),
+                          "Have you ever regretted your path?").text
+    assert "Regret?" in regret and "radiology" in regret
+
+
+def test_personal_answers_keep_the_role_readable():
+    roles = pytest.importorskip("agent.roles")
+    asks = ["How did you get involved in your field early on?", "What surprised you in your first year?",
+            "What's the hardest part of your job?", "Could you introduce me to Dr. Varga?"]
+    hits = runs = 0
+    for persona, seed in itertools.product(PRESETS.values(), (1, 2)):
+        state = _run(persona, seed, [SWITCHERS[seed][0], *asks, "Thanks so much for your time today."])
+        runs += 1
+        hits += roles.read_room(" ".join(state.persona_lines())).role == persona.role
+    assert hits / runs >= 0.9
