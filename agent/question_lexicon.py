@@ -110,3 +110,25 @@ OUTCOMES = (
 )
 
 TOKEN_RE = re.compile(r"[a-z][a-z0-9'-]*|\d+")
+
+# Field names too broad to be the subject of a rewrite on their own, and abbreviations spelled out.
+BROAD_FIELDS = {"medicine", "research", "academia", "gi", "em", "im", "er", "ed", "icu", "ent", "peds"}
+FIELD_ABBREVIATIONS = {"gi": "gastroenterology", "em": "emergency medicine", "im": "internal medicine",
+                       "peds": "pediatrics", "ent": "otolaryngology", "er": "emergency medicine",
+                       "ed": "emergency medicine", "icu": "critical care"}
+
+# Verbs a goal typed as a verb phrase starts with ("transition into pediatrics", "become a hospitalist"),
+# those that double their last letter before -ing, and those that describe a move between fields.
+GOAL_VERBS = frozenset(
+    """transition move switch shift transfer change become get match join pursue work start build land lead
+    open teach do run apply go find publish improve train specialize specialise enter return stay focus
+    develop earn gain secure launch establish grow practice practise combine balance pass complete finish
+    take make learn write design advance explore prepare obtain achieve create help serve spend split keep
+    master strengthen step set break try""".split()
+)
+DOUBLED_FINAL = frozenset("get run set begin plan stop step shop".split())
+MOVE_VERBS = frozenset("transition move switch shift transfer change".split())
+
+# How a career stage is introduced in a sentence ("I'm a resident").
+STAGE_PHRASES = {"student": "a medical student", "medical student": "a medical student", "resident": "a resident",
+                 "fellow": "a fellow", "attending": "an attending", "intern": "an intern"}

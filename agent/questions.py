@@ -11,6 +11,7 @@ draft is re-checked with the same rules and only flag-free ones are kept.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -18,13 +19,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agent.errors import InputError
+from agent.question_lexicon import STAGE_PHRASES
 from agent.question_notes import detect_notes, has_personal_context, score
 from agent.question_rewrites import (
-    dress,
+    Goal,
     extract_subject,
     fill,
     find_field,
-    parse_model_rewrites,
+    parse_goal,
     template_choices,
 )
 from agent.question_rules import FLAGS, ROLES, detect_flags, parse
@@ -190,6 +192,21 @@ def _is_capable(model: Any) -> bool:
         return False
 
 
+def parse_model_rewrites(text: str) -> list[str]:
+    """Rewrites from a model reply: a JSON list, or one per line (bullets and numbers stripped)."""
+    text = text.strip()
+    match = re.search(r"\[.*\]", text, re.DOTALL)
+    if match:
+        try:
+            data = json.loads(match.group(0))
+            if isinstance(data, list):
+                return [str(x).strip() for x in data if str(x).strip()]
+        except json.JSONDecodeError:
+            pass
+    lines = [re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s*", "", ln).strip().strip('"') for ln in text.splitlines()]
+    return [ln for ln in lines if ln.endswith("?") and len(ln) > 15]
+
+
 def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
     from langchain_core.messages import HumanMessage
 
@@ -205,17 +222,82 @@ def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject:
     return parse_model_rewrites(str(getattr(reply, "content", reply)))
 
 
-def _template_drafts(critique: Critique, ctx: QuestionContext) -> tuple[list[str], str | None]:
+def stage_phrase(stage: str) -> str:
+    stage = " ".join(stage.strip().split())
+    if not stage:
+        return ""
+    known = STAGE_PHRASES.get(stage.lower())
+    if known:
+        return known
+    article = "an" if stage[0].lower() in "aeiou" else "a"
+    return f"{article} {stage}"
+
+
+def intro_sentence(stage: str, specialty: str, goal: Goal | None = None) -> str:
+    """'I'm a resident in family medicine, hoping to transition into pediatrics.' ('' if nothing is known)."""
+    who = stage_phrase(stage)
+    specialty = " ".join(specialty.split()).rstrip(".")
+    goal = goal or Goal()
+    if not who and not specialty and not goal:
+        return ""
+    text = f"I'm {who}" if who else ("I work" if specialty else "I'm")
+    if specialty:
+        text += f" in {specialty}"
+    if goal:
+        comma = "," if who or specialty else ""
+        if goal.infinitive and not goal.infinitive.startswith("work toward"):
+            text += f"{comma} hoping to {goal.infinitive}"
+        elif goal.noun:
+            text += f"{comma} working toward {goal.noun}"
+        else:
+            text += f"{comma} focused on {goal.gerund}"
+    return text + "."
+
+
+def dress(body: str, position: int, intro: str, plain_intro: str = "") -> str:
+    """Put the user's situation in front of a body; the second of every three uses the shorter introduction."""
+    if not body:
+        return ""
+    chosen = plain_intro if position % 3 == 1 and plain_intro else intro
+    return f"{chosen} {body}" if chosen else body
+
+
+_OWN_STAGE = re.compile(r"\b(?:i\s*(?:'|\u2019)?m|i\s+am)\s+(?:a|an|in\s+my)\b|\bpgy-?\d|\b(?:resident|fellow|"
+                        r"student|intern|attending|registrar)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Drafts:
+    bodies: list[str]
+    subject: str | None
+    intro: str
+    plain_intro: str
+    goal: Goal
+    fallback: _Drafts | None = None  # the profile's introduction, when the question's own is tried first
+
+
+def _template_drafts(critique: Critique, ctx: QuestionContext) -> _Drafts:
+    """Template bodies for the question, the introductions to put in front of them, and the subject."""
     p = parse(critique.question)
-    profile_field = find_field(" ".join([ctx.goals.lower(), ctx.specialty.lower()])) or (
-        ctx.specialty.lower() or None)
-    subject = extract_subject(p.text, profile_field)
+    own_field = find_field(ctx.specialty.lower()) or (ctx.specialty.lower() or None)
+    current = {own_field} if own_field else set()
+    goal = parse_goal(ctx.first_goal, current)
+    subject = extract_subject(p.text, goal.field or own_field, current)
     flag = critique.flags[0] if critique.flags else None
-    goal = ctx.first_goal
-    if goal.lower().startswith("to "):
-        goal = ""  # "aiming for to ..." does not read; the goal still appears in the intro sentence
-    bodies = [fill(t, subject, p.text, goal) for t in template_choices(flag, ctx.mentor_role or None, p.text)]
-    return bodies, subject.topic or subject.field
+    choices = template_choices(flag, ctx.mentor_role or None, p.text, bool(subject.choice))
+    bodies = [fill(t, subject, p.text, goal) for t in choices]
+    # The user's own lines about where they stand beat the profile: they were written for this question.
+    sentences = re.split(r"(?<=[.!?])\s+", critique.question)
+    own = " ".join(s for s in sentences if not s.endswith("?") and _OWN_STAGE.search(s))
+    own = own if find_field(parse(own).text if own else "") else ""  # a bare "I'm a student." says less
+    # The goal is context only: it stays out when the question is about another field.
+    intro = intro_sentence(ctx.career_stage, ctx.specialty, goal if subject.fits(goal, loosely=True) else None)
+    plain = intro_sentence(ctx.career_stage, ctx.specialty) or intro
+    drafts = _Drafts(bodies, subject.phrase or None, intro, plain, goal)
+    if own:
+        own = own if own.endswith((".", "!")) else own + "."
+        return _Drafts(bodies, drafts.subject, own, own, goal, fallback=drafts)
+    return drafts
 
 
 _JOINED = re.compile(r",?\s+(?:and|but|or|also)\s+(?=(?:what|how|why|which|who|when|where|would|could|do|did|does|"
@@ -238,15 +320,19 @@ def _own_repairs(critique: Critique) -> list[str]:
 
 
 def _keep_flag_free(drafts: Iterable[str], ctx: QuestionContext, want: int, have: list[str], *,
-                    dressed: bool) -> list[str]:
-    """Append drafts that the rules find flag-free (and fitting the role) until ``want`` are kept."""
+                    intro: _Drafts | None = None) -> list[str]:
+    """Append drafts that the rules find flag-free (and fitting the role) until ``want`` are kept.
+
+    With ``intro``, each draft is a bare body that gets the user's situation put in front of it.
+    """
     seen = {d.lower() for d in have}
     for draft in drafts:
         if len(have) >= want:
             break
         draft = " ".join(draft.split())
-        if not dressed:
-            draft = dress(draft, len(have), ctx.career_stage, ctx.specialty, ctx.first_goal)
+        if intro is not None:
+            goal_said = any(g and g.lower() in draft.lower() for g in (intro.goal.infinitive, intro.goal.noun))
+            draft = dress(draft, len(have), intro.plain_intro if goal_said else intro.intro, intro.plain_intro)
         if not draft or draft.lower() in seen or len(draft) > MAX_QUESTION_CHARS:
             continue
         try:
@@ -286,22 +372,24 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
     critique.explanation = _explain(critique, citations)
     if rewrites <= 0:
         return critique
-    templates, subject = _template_drafts(critique, ctx)
-    critique.subject = subject
+    drafts = _template_drafts(critique, ctx)
+    critique.subject = drafts.subject
     kept: list[str] = []
     if _is_capable(model):
         try:
-            drafts = _model_drafts(model, critique, ctx, subject or "")
-            kept = _keep_flag_free(drafts, ctx, rewrites, [], dressed=True)
+            model_drafts = _model_drafts(model, critique, ctx, drafts.subject or "")
+            kept = _keep_flag_free(model_drafts, ctx, rewrites, [])
         except Exception as exc:  # the model is optional; templates always work
             log.warning("model rewrites failed, using templates: %s", exc)
         if kept:
             critique.rewrite_source = "model" if len(kept) >= rewrites else "model+templates"
-    own = [d if has_personal_context(parse(d)) else dress(d, 0, ctx.career_stage, ctx.specialty, ctx.first_goal)
-           for d in _own_repairs(critique)]
+    own = [d if has_personal_context(parse(d)) else dress(d, 0, drafts.intro) for d in _own_repairs(critique)]
     own = [d for d in own if d != critique.question]  # repeating the question unchanged is no rewrite
-    kept = _keep_flag_free(own, ctx, rewrites, kept, dressed=True)
-    critique.rewrites = _keep_flag_free(templates, ctx, rewrites, kept, dressed=False)
+    kept = _keep_flag_free(own, ctx, rewrites, kept)
+    kept = _keep_flag_free(drafts.bodies, ctx, rewrites, kept, intro=drafts)
+    if drafts.fallback is not None:
+        kept = _keep_flag_free(drafts.bodies, ctx, rewrites, kept, intro=drafts.fallback)
+    critique.rewrites = kept
     return critique
 
 

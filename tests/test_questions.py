@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from agent.errors import InputError
 from agent.question_eval import evaluate, load_examples
+from agent.question_rewrites import parse_goal
 from agent.questions import Critique, QuestionContext, judge, sharpen, sharpen_batch, split_questions
 
 DATA = Path(__file__).parent / "eval_data"
@@ -387,3 +389,102 @@ def test_inline_critique_is_compact(tmp_path):
     shown = " ".join(m.value for m in at.markdown)
     assert "PUMPING" in shown and "Try:" in shown and "\\*spot\\*" in shown
     assert [b.label for b in at.button] == ["Keep this rewrite"]
+
+
+# ---- how rewrites read ---------------------------------------------------------------------------
+_AWKWARD = re.compile(
+    r"\btoward\s+(?:transition|become|get|match|move|switch|open|join|pursue)\b"  # a verb spliced as a noun
+    r"|\b(?:aiming\s+for|goal\s+is)\s+(?:transition|become|get|match|to)\b"
+    r"|\b(into|in|for|to|of|on|at|with|from)\s+\1\b|\b(?:a|an|the)\s+(?:a|an|the)\b"  # doubled words
+    r"|\bat\s+my\s+stage\s+in\b|\bi\s+want\s+to\b|\.\s*[.,]|\s[,.?]|[.!]\?"
+)
+
+
+@pytest.mark.parametrize("goal, form", [
+    ("transition into pediatrics", {"infinitive": "transition into pediatrics",
+                                    "gerund": "transitioning into pediatrics", "noun": "a move into pediatrics",
+                                    "field": "pediatrics"}),
+    ("I want to switch to anesthesiology.", {"infinitive": "switch to anesthesiology",
+                                             "noun": "a move into anesthesiology"}),
+    ("become a hospitalist", {"gerund": "becoming a hospitalist", "noun": "a role as a hospitalist",
+                              "field": "hospital medicine"}),
+    ("I'd like to get into research!", {"infinitive": "get into research", "gerund": "getting into research"}),
+    ("a career in global health", {"noun": "a career in global health", "field": "global health"}),
+    ("My goal is a nephrology fellowship.", {"noun": "a nephrology fellowship", "field": "nephrology"}),
+    ("pursuing neonatology", {"infinitive": "pursue neonatology", "gerund": "pursuing neonatology"}),
+    ("rheumatology", {"noun": "a career in rheumatology", "field": "rheumatology"}),
+])
+def test_goals_are_normalised_into_the_forms_templates_need(goal, form):
+    parsed = parse_goal(goal)
+    for attr, expected in form.items():
+        assert getattr(parsed, attr) == expected, (goal, attr)
+    assert not parse_goal("  .  ")
+    assert not parse_goal("transition into pediatrics", {"pediatrics"})  # already there: nothing to say
+
+
+@pytest.mark.parametrize("goal, expected", [
+    ("transition into geriatrics", "hoping to transition into geriatrics"),
+    ("I want to become a hospitalist.", "become a hospitalist"),
+    ("get into research", "get into research"),
+    ("a career in global health", "a career in global health"),
+    ("I hope to match into urology", "match into urology"),
+])
+def test_goal_reads_naturally_in_rewrites(goal, expected):
+    for role in ("", "mentor", "coach", "sponsor", "connector"):
+        ctx = {"career_stage": "resident", "specialty": "family medicine", "goals": goal, "mentor_role": role}
+        c = sharpen("Any thoughts on what I should do next?", ctx)
+        assert c.verdict == "too_open"
+        joined = " ".join(c.rewrites)
+        assert expected in joined, (role, c.rewrites)
+        for rewrite in c.rewrites:
+            assert not _AWKWARD.search(rewrite), rewrite
+            assert judge(rewrite, ctx).flags == [], rewrite
+
+
+@pytest.mark.parametrize("question", [
+    "Do you have any tips for me?", "How long does a sports medicine fellowship take?",
+    "Could you introduce me to the department chair?", "Could you write me a reference for fellowship?",
+    "I'm a PGY-1 in surgery deciding between urology or orthopedic surgery. How did you pick your field?",
+])
+def test_rewrites_read_cleanly_across_profiles(question):
+    goals = ["shift into palliative care", "become an academic neurologist", "a career in medical education",
+             "I want to work in rural medicine.", ""]
+    for stage, goal, role in zip(["student", "resident", "fellow", "attending", ""], goals,
+                                 ["mentor", "coach", "sponsor", "connector", ""], strict=True):
+        for specialty in ("internal medicine", ""):
+            ctx = {"career_stage": stage, "specialty": specialty, "goals": goal, "mentor_role": role}
+            for rewrite in sharpen(question, ctx).rewrites:
+                assert not _AWKWARD.search(rewrite), (ctx, rewrite)
+                assert "hardest career choice you faced at my stage in" not in rewrite
+                assert judge(rewrite, ctx).flags == [], (ctx, rewrite)
+
+
+def test_choice_between_fields_is_kept_and_the_current_field_is_not_a_target():
+    ctx = {"career_stage": "resident", "specialty": "pediatrics", "goals": "a career in medical education"}
+    q = "I'm an M3 in internal medicine torn between neurology and psychiatry. How did you settle on your field?"
+    for role in ("", "mentor", "coach", "sponsor", "connector"):
+        c = sharpen(q, ctx | {"mentor_role": role})
+        assert c.subject == "neurology or psychiatry"
+        bodies = [r.split(". ", 1)[-1] for r in c.rewrites]
+        assert any("neurology" in b and "psychiatry" in b for b in bodies), c.rewrites
+        for rewrite in c.rewrites:
+            assert not re.search(r"\binto internal medicine\b|\bmedical education\b|\bpediatrics\b", rewrite)
+            assert judge(rewrite, ctx).flags == []
+    # A field the user is already in is never offered as somewhere to move.
+    own = {"career_stage": "resident", "specialty": "emergency medicine", "mentor_role": "sponsor"}
+    for q in ("What should I focus on?", "Can you put me forward for a job in emergency medicine?"):
+        assert not any("move into emergency medicine" in r for r in sharpen(q, own).rewrites)
+
+
+def test_a_question_with_its_own_subject_keeps_it_and_uses_the_goal_as_context_only():
+    ctx = {"career_stage": "resident", "specialty": "internal medicine", "goals": "become a hospitalist"}
+    for role in ("", "mentor", "coach", "sponsor", "connector"):
+        c = sharpen("How many years does a gastroenterology fellowship take?", ctx | {"mentor_role": role})
+        assert c.verdict == "googleable" and "gastroenterology" in (c.subject or "")
+        assert any("gastroenterology" in r for r in c.rewrites)
+        for rewrite in c.rewrites:
+            assert "hospitalist" not in rewrite and "hospital medicine" not in rewrite, rewrite
+            assert judge(rewrite, ctx).flags == []
+    # Without a subject of its own, the question borrows the goal.
+    c = sharpen("What advice do you have for me?", ctx | {"mentor_role": "sponsor"})
+    assert any("hospital" in r for r in c.rewrites)
