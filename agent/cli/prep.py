@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agent.cli.common import citer_for
 from agent.errors import InputError
 
 PROFILE_HELP = ('JSON: {"name", "career_stage", "specialty", "goals", "mentors": [{"name", "specialty", '
@@ -99,17 +100,6 @@ def _role_estimate(mentor: dict[str, Any], citer: Any) -> dict | None:
     return read_room(notes, citer=citer).to_dict()
 
 
-def _citer(settings: Any) -> Any:
-    from retrieval.search import KeywordRetriever
-
-    knowledge = Path(settings.knowledge_dir)
-    if not knowledge.is_dir() or not any(knowledge.glob("*.md")):
-        print(f"warning: no knowledge files in {knowledge}; the sheet will have no citations "
-              "(set MENTORPREP_KNOWLEDGE).", file=sys.stderr)
-        return None
-    return KeywordRetriever(knowledge)
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "mentor"
 
@@ -122,7 +112,7 @@ def run_prep_sheet(args, settings) -> int:
         mentor = find_mentor(profile, args.mentor, args.profile)
     except InputError as exc:
         return _error(str(exc))
-    citer = _citer(settings)
+    citer = citer_for(settings, purpose="the sheet")
     mentor["role_estimate"] = _role_estimate(mentor, citer)
     kept = list(mentor.get("kept_questions") or []) + list(profile.get("kept_questions") or [])
     sheet = build_prep_sheet(profile, mentor, kept, goal=args.goal, citer=citer)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agent.cli.common import citer_for
 from agent.errors import InputError
 from agent.question_rules import ROLES
 
@@ -36,20 +37,6 @@ def register(commands, evals) -> None:
     ev.add_argument("--no-rewrites", action="store_true", help="score flags only")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=run_eval)
-
-
-def citer_for(settings: Any) -> Any:
-    """Keyword search over the knowledge files for citations, or None when it is unavailable."""
-    try:
-        from retrieval.search import KeywordRetriever
-    except ImportError:
-        log.info("retrieval is not available; critiques will have no citations")
-        return None
-    knowledge = Path(settings.knowledge_dir)
-    if not knowledge.is_dir() or not any(knowledge.glob("*.md")):
-        log.info("no knowledge files in %s; critiques will have no citations", knowledge)
-        return None
-    return KeywordRetriever(knowledge)
 
 
 def _model_for(settings: Any, templates_only: bool) -> Any:
@@ -81,7 +68,7 @@ def run_sharpen(args, settings) -> int:
     from agent.questions import sharpen, sharpen_batch, split_questions
 
     context = _cli_context(args)
-    citer = citer_for(settings)
+    citer = citer_for(settings, purpose="critiques")
     model = _model_for(settings, args.templates)
     if args.jsonl:
         return run_jsonl(sys.stdin, sys.stdout, context, citer=citer, model=model)
@@ -156,7 +143,7 @@ def run_eval(args, settings) -> int:
     if missing:
         print(f"error: evaluation set(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    citer = citer_for(settings)
+    citer = citer_for(settings, purpose="critiques")
     results = {}
     for name, path in sets.items():
         try:

@@ -7,6 +7,7 @@ import random
 import sys
 from pathlib import Path
 
+from agent.cli.common import citer_for
 from agent.errors import InputError
 from agent.personas import MEETINGS, PRESETS, ROLES, get_persona
 
@@ -78,13 +79,11 @@ def handle(args, settings) -> int:
     """Run one rehearsal and print the transcript and debrief."""
     from agent.models import make_chat_model
     from agent.rehearsal import coach_note, end_rehearsal, persona_turn, start_rehearsal
-    from retrieval.search import KeywordRetriever
-
     turns = read_script(args.script) if args.script else None
     seed = args.seed if args.seed is not None else (0 if turns else random.randrange(10_000))
     persona = get_persona(args.persona, seed)
     model = make_chat_model(settings.model, settings)
-    citer = KeywordRetriever(settings.knowledge_dir)
+    citer = citer_for(settings, purpose="the debrief")
     state = start_rehearsal(persona, args.meeting, args.goal, seed)
     if turns is None:
         return _interactive(state, model, citer, args, seed)

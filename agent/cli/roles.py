@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
+from agent.cli.common import citer_for
 from agent.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -37,20 +38,6 @@ def register(commands, evals) -> None:
     ev.set_defaults(func=run_eval)
 
 
-def citer_for(settings: Any) -> Any:
-    """Keyword search over the knowledge files for citations, or None when it is unavailable."""
-    try:
-        from retrieval.search import KeywordRetriever
-    except ImportError:
-        log.info("retrieval is not available; readings will have no citations")
-        return None
-    knowledge = Path(settings.knowledge_dir)
-    if not knowledge.is_dir() or not any(knowledge.glob("*.md")):
-        log.info("no knowledge files in %s; readings will have no citations", knowledge)
-        return None
-    return KeywordRetriever(knowledge)
-
-
 def run_read_room(args, settings) -> int:
     from agent.roles import read_room
 
@@ -66,7 +53,7 @@ def run_read_room(args, settings) -> int:
     if not notes.strip():
         print("error: the notes are empty; describe what happened in the meeting.", file=sys.stderr)
         return 2
-    citer = None if args.no_citations else citer_for(settings)
+    citer = None if args.no_citations else citer_for(settings, purpose="readings")
     reading = read_room(notes, args.observed, citer=citer)
     if args.json:
         print(json.dumps(reading.to_dict(), ensure_ascii=False, indent=2))
