@@ -193,6 +193,12 @@ CONNECTOR_CUES: tuple[Cue, ...] = (
         r"(?:reaching\s+out|in\s+touch|contacting|calling|emailing|getting\s+in\s+touch|writing)",
         r"(?:give|gave|giving)\s+" + _HIM + r"\s+a\s+heads[- ]up",
         r"referr?\w*\s+me\s+(?:on\s+)?to",
+        # "you need to meet Raj": a capitalised name after the verb is a person even without a title.
+        r"(?:should|must|ought\s+to|need\s+to|have\s+to|has\s+to|got\s+to)\s+(?:meet|call|email|contact)\s+"
+        r"(?-i:[A-Z][a-z]+)\b",
+        # contacting the people they named, on my behalf
+        r"(?:email|e-mail|write\s+to|messag|text|ping)\w*\s+(?:them|both\s+of\s+them)\s+(?:both|about\s+me|"
+        r"tonight|today|tomorrow|this\s+week|on\s+my\s+behalf)",
         r"point\w*\s+me\s+(?:to|toward\w*)\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE), CONNECTOR, 3),
     cue("sets_up_meeting", r"(?:set|arrang|organi[sz]|schedul|book)\w*\s+(?:up\s+)?(?:(?:a|an|some)\s+)?"
         r"(?:[\w-]+\s+){0,2}?"

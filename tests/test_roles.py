@@ -359,3 +359,11 @@ def test_whether_or_not_is_not_a_negation():
     reading = read_room("She asked whether or not I want kids, and what matters to me.")
     assert reading.role == "mentor"
     assert not any(e.negated for e in reading.evidence)
+
+
+@pytest.mark.parametrize("notes", [
+    "Quick chat in the corridor. He said I need to meet Priya in quality improvement and would email them both.",
+    "She told me I should call Marcus at the county clinic, and that she'd message them about me today.",
+])
+def test_untitled_names_and_contacting_them_for_me_read_as_connector(notes):
+    assert read_room(notes).role == "connector"
