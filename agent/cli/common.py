@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from agent.errors import InputError
 
 
 def citer_for(settings: Any, *, purpose: str = "results") -> Any:
@@ -20,3 +24,40 @@ def citer_for(settings: Any, *, purpose: str = "results") -> Any:
               "(set MENTORPREP_KNOWLEDGE).", file=sys.stderr)
         return None
     return KeywordRetriever(knowledge)
+
+
+def map_jsonl(stdin: IO[str], stdout: IO[str], handle: Callable[[dict], dict], *, example: str) -> int:
+    """Write one JSON result line per JSON input line; a bad line gets an ``error`` line and the rest still run.
+
+    Args:
+        handle: turns one input object into the result object; raises InputError for a bad object.
+        example: what a good line looks like, for the message when no line could be read.
+
+    Returns:
+        0 when at least one line was handled, else 2 (with a message on stderr).
+    """
+    done = failed = 0
+    for raw in stdin:
+        if not raw.strip():
+            continue
+        ident = None
+        try:
+            row = json.loads(raw)
+            if not isinstance(row, dict):
+                raise InputError("each line must be a JSON object")
+            ident = row.get("id")
+            out = {"id": ident, **handle(row)}
+            done += 1
+        except json.JSONDecodeError as exc:
+            out = {"id": None, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"}
+            failed += 1
+        except InputError as exc:
+            out = {"id": ident, "error": str(exc)}
+            failed += 1
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+    if not done:
+        print("error: no line could be read" + (f" ({failed} malformed)" if failed else " (stdin was empty)")
+              + f"; each line must be a JSON object like {example}.", file=sys.stderr)
+        return 2
+    return 0

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agent.cli.common import citer_for
+from agent.cli.common import citer_for, map_jsonl
 from agent.errors import InputError
 from agent.question_rules import ROLES
 
@@ -111,28 +111,14 @@ def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: An
     """One result line per input line; a bad line gets an ``error`` line and the rest still run."""
     from agent.questions import sharpen
 
-    for raw in stdin:
-        if not raw.strip():
-            continue
-        ident = None
-        try:
-            row = json.loads(raw)
-            if not isinstance(row, dict):
-                raise InputError("each line must be a JSON object")
-            ident = row.get("id")
-            question = row.get("question")
-            if not isinstance(question, str) or not question.strip():
-                raise InputError("'question' must be a non-empty string")
-            c = sharpen(question, _line_context(context or {}, row.get("context")), citer=citer, model=model)
-            out = {"id": ident, "verdict": c.verdict, "flags": c.flags, "notes": c.notes, "score": c.score,
-                   "rewrites": c.rewrites}
-        except json.JSONDecodeError as exc:
-            out = {"id": None, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"}
-        except InputError as exc:
-            out = {"id": ident, "error": str(exc)}
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        stdout.flush()
-    return 0
+    def handle(row: dict) -> dict:
+        question = row.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("'question' must be a non-empty string")
+        c = sharpen(question, _line_context(context or {}, row.get("context")), citer=citer, model=model)
+        return {"verdict": c.verdict, "flags": c.flags, "notes": c.notes, "score": c.score, "rewrites": c.rewrites}
+
+    return map_jsonl(stdin, stdout, handle, example='{"id": 1, "question": "..."}')
 
 
 def run_eval(args, settings) -> int:

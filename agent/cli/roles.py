@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from agent.cli.common import citer_for
+from agent.cli.common import citer_for, map_jsonl
 from agent.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -96,40 +96,18 @@ def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
     """
     from agent.roles import read_room
 
-    done = failed = 0
-    for raw in stdin:
-        if not raw.strip():
-            continue
-        ident = None
-        try:
-            row = json.loads(raw)
-            if not isinstance(row, dict):
-                raise InputError("each line must be a JSON object")
-            ident = row.get("id")
-            notes = row.get("notes")
-            if not isinstance(notes, str) or not notes.strip():
-                raise InputError("'notes' must be a non-empty string")
-            observed = row.get("observed") or []
-            if not isinstance(observed, list):
-                raise InputError("'observed' must be a list of behaviour keys")
-            reading = read_room(notes, observed)
-            out = {"id": ident, "role": reading.role, "availability": reading.availability,
-                   "scores": reading.scores, "confidence": reading.confidence,
-                   "evidence": [asdict(e) for e in reading.evidence]}
-            done += 1
-        except json.JSONDecodeError as exc:
-            out = {"id": None, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"}
-            failed += 1
-        except InputError as exc:
-            out = {"id": ident, "error": str(exc)}
-            failed += 1
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        stdout.flush()
-    if not done:
-        print("error: no line could be read" + (f" ({failed} malformed)" if failed else " (stdin was empty)")
-              + '; each line must be a JSON object like {"id": 1, "notes": "..."}.', file=sys.stderr)
-        return 2
-    return 0
+    def handle(row: dict) -> dict:
+        notes = row.get("notes")
+        if not isinstance(notes, str) or not notes.strip():
+            raise InputError("'notes' must be a non-empty string")
+        observed = row.get("observed") or []
+        if not isinstance(observed, list):
+            raise InputError("'observed' must be a list of behaviour keys")
+        reading = read_room(notes, observed)
+        return {"role": reading.role, "availability": reading.availability, "scores": reading.scores,
+                "confidence": reading.confidence, "evidence": [asdict(e) for e in reading.evidence]}
+
+    return map_jsonl(stdin, stdout, handle, example='{"id": 1, "notes": "..."}')
 
 
 def run_eval(args, settings) -> int:
