@@ -84,6 +84,20 @@ def _session_id(store: Store) -> str:
     return sid
 
 
+_TITLE_PREFIX = {"chat": "", "read_room": "Read the room: ", "rehearsal": "Rehearsal: "}
+DEFAULT_TITLES = {"New session", "Untitled session"}
+
+
+def _auto_title(store: Store, session_id: str) -> None:
+    """Name a new session after its first user message, so the session list is readable."""
+    session = store.get_session(session_id)
+    if not session or session["title"] not in DEFAULT_TITLES:
+        return
+    first = next((m for m in store.list_messages(session_id) if m["role"] == "user"), None)
+    if first:
+        store.rename_session(session_id, _TITLE_PREFIX.get(first["kind"], "") + first["content"][:60])
+
+
 def main() -> None:
     st.set_page_config(page_title="MentorPrep", page_icon="🩺", layout="wide")
     settings, config_problem = _settings()
@@ -98,6 +112,7 @@ def main() -> None:
         model = get_model(spec, settings)
     retriever, citer = _retrievers(settings)
     session_id = _session_id(store)
+    _auto_title(store, session_id)
     ctx = AppContext(settings=settings, store=store, model=model, retriever=retriever, citer=citer,
                      session_id=session_id, user_id=USER_ID)
     mode = render_sidebar(ctx, spec, list(MODES), config_problem)

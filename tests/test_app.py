@@ -122,3 +122,9 @@ def test_follow_up_questions_are_searched_with_the_conversation(app, monkeypatch
     at.chat_input[0].set_value("What is a sponsor?").run()
     at.chat_input[0].set_value("And how do I ask one for help?").run()
     assert seen[-1] and seen[-1][0] == {"role": "user", "content": "What is a sponsor?"}
+
+
+def test_sessions_are_named_after_their_first_message(app):
+    at = app.run()
+    at.chat_input[0].set_value("How do I find a research mentor?").run()
+    assert any(s["title"] == "How do I find a research mentor?" for s in _store().list_sessions("local"))

@@ -45,11 +45,10 @@ def render(ctx: AppContext) -> None:
     if findings:
         st.warning(privacy_warning(findings, redacting=ctx.settings.redact_remote))
     ctx.store.add_message(ctx.session_id, "user", text)
-    renamed = _title_from_first_message(ctx, text)
     with st.chat_message("user"):
         st.markdown(escape_md(text))
     answered = _answer(ctx, text, history)
-    if answered and (drafted_question(text) or renamed):
+    if answered and (drafted_question(text) or not history):
         # Redraw from the store: the sidebar shows the new title, and an inline critique gets live buttons.
         st.rerun()
 
@@ -96,14 +95,6 @@ def _unanswered(history: list[dict]) -> dict | None:
     if len(history) >= 2 and history[-1]["partial"] and history[-2]["role"] == "user":
         return history[-2]
     return None
-
-
-def _title_from_first_message(ctx: AppContext, text: str) -> bool:
-    session = ctx.store.get_session(ctx.session_id)
-    if session and session["title"] in {"New session", "Untitled session"}:
-        ctx.store.rename_session(ctx.session_id, text[:60])
-        return True
-    return False
 
 
 def _answer(ctx: AppContext, question: str, history: list[dict]) -> bool:
