@@ -253,6 +253,15 @@ def _is_definition(clause: str) -> bool:
 
 
 _QUANTITY = re.compile(r"how\s+(?:many|much|long)\b")
+# A yes/no question with nobody in it, about how exams, programmes and rules work ("Is Step 1 pass/fail
+# now?", "Does the match use a rank list?") has a published answer.
+_CLOSED = re.compile(r"^(?:is|are|was|were|does|do|did|has|have|can|will)\s")
+_PERSONAL = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|our|us|you|your|yours|you're|you've|you'd)\b")
+_RULE_WORDS = _rx(
+    r"""\b(?:step\s*\d|usmle|comlex|mcat|boards?|exams?|match|matching|eras|nrmp|acgme|residenc(?:y|ies)|
+    fellowships?|programs?|programmes?|pass/fail|pass-fail|allowed|permitted|eligible|competitive|accredited|
+    visas?|licen[cs]e|licensure|certif\w*|credits?|cme|quota|positions?|spots?|rank\s+lists?)\b"""
+)
 
 
 def fact_intent(clause: str) -> bool:
@@ -260,6 +269,8 @@ def fact_intent(clause: str) -> bool:
     if anchored(clause):
         return False
     if _is_definition(clause):
+        return True
+    if _CLOSED.match(clause) and not _PERSONAL.search(clause) and _RULE_WORDS.search(clause):
         return True
     hits = [m.group(0) for m in _FACT.finditer(clause)]
     if not hits:

@@ -488,3 +488,20 @@ def test_a_question_with_its_own_subject_keeps_it_and_uses_the_goal_as_context_o
     # Without a subject of its own, the question borrows the goal.
     c = sharpen("What advice do you have for me?", ctx | {"mentor_role": "sponsor"})
     assert any("hospital" in r for r in c.rewrites)
+
+
+@pytest.mark.parametrize("question", [
+    "Is the licensing exam pass/fail these days?",
+    "Does the fellowship match happen in the spring?",
+    "Are international graduates eligible for this residency program?",
+])
+def test_impersonal_yes_no_questions_about_rules_are_googleable(question):
+    assert sharpen(question).flags == ["googleable"]
+
+
+@pytest.mark.parametrize("question", [
+    "Was the residency program you chose the right call for you?",
+    "Is it worth doing a chief year if I want a clinician-educator career?",
+])
+def test_yes_no_questions_about_people_are_not_look_ups(question):
+    assert "googleable" not in sharpen(question).flags
