@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
+
+from agent.cli.common import eval_sets
 
 
 def register(commands, evals) -> None:
@@ -89,14 +90,7 @@ def run_eval(args, settings) -> int:
     from retrieval.evaluate import default_sets, hit_at_k, load_examples
     from retrieval.search import KeywordRetriever
 
-    if args.sets:
-        sets = {Path(p).stem: Path(p) for p in args.sets}
-    else:
-        sets = default_sets(settings.project_root)
-    missing = [str(p) for p in sets.values() if not p.exists()]
-    if missing:
-        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    sets = eval_sets(args.sets, default_sets(settings.project_root))
     retriever = KeywordRetriever(settings.knowledge_dir) if args.keyword else _retriever(settings, build=True)
     results = [hit_at_k(retriever, load_examples(path), args.k, name) for name, path in sets.items()]
     if args.json:

@@ -61,3 +61,16 @@ def map_jsonl(stdin: IO[str], stdout: IO[str], handle: Callable[[dict], dict], *
               + f"; each line must be a JSON object like {example}.", file=sys.stderr)
         return 2
     return 0
+
+
+def eval_sets(chosen: list[str] | None, defaults: dict[str, Path]) -> dict[str, Path]:
+    """The labelled sets to evaluate: the files given with ``--set``, else the shipped dev and own sets.
+
+    Raises:
+        InputError: a set file does not exist.
+    """
+    sets = {Path(p).stem: Path(p) for p in chosen} if chosen else defaults
+    missing = [str(p) for p in sets.values() if not p.exists()]
+    if missing:
+        raise InputError(f"evaluation set(s) not found: {', '.join(missing)}")
+    return sets

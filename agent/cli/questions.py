@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
-from agent.cli.common import citer_for, map_jsonl
+from agent.cli.common import citer_for, eval_sets, map_jsonl
 from agent.errors import InputError
 from agent.question_rules import ROLES
 
@@ -124,11 +123,7 @@ def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: An
 def run_eval(args, settings) -> int:
     from agent.question_eval import default_sets, evaluate, format_report, load_examples
 
-    sets = {Path(p).stem: Path(p) for p in args.sets} if args.sets else default_sets(settings.project_root)
-    missing = [str(p) for p in sets.values() if not p.exists()]
-    if missing:
-        print(f"error: evaluation set(s) not found: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    sets = eval_sets(args.sets, default_sets(settings.project_root))
     citer = citer_for(settings, purpose="critiques")
     results = {}
     for name, path in sets.items():

@@ -6,10 +6,9 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import IO, Any
 
-from agent.cli.common import citer_for, map_jsonl
+from agent.cli.common import citer_for, eval_sets, map_jsonl
 from agent.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -113,11 +112,7 @@ def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
 def run_eval(args, settings) -> int:
     from agent.roles_eval import default_sets, evaluate, format_report, load_examples
 
-    sets = {Path(p).stem: Path(p) for p in args.sets} if args.sets else default_sets(settings.project_root)
-    missing = [str(p) for p in sets.values() if not p.exists()]
-    if missing:
-        print(f"error: evaluation set(s) not found: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    sets = eval_sets(args.sets, default_sets(settings.project_root))
     reports = []
     for name, path in sets.items():
         try:
