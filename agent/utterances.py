@@ -298,7 +298,12 @@ def user_stage(text: str) -> str:
         if not _STAGE_WORD.match(word) or word.lower() in STOPWORDS or word.lower() in _NOT_STAGE:
             break
         words.insert(0, word)
-    return " ".join([*words, *match.group(0).split()]).lower()
+    return " ".join(_lower_unless_acronym(w) for w in [*words, *match.group(0).split()])
+
+
+def _lower_unless_acronym(word: str) -> str:
+    """'Second-year' -> 'second-year', but 'PGY-1' and 'MS3' keep their capitals."""
+    return word if any(c.isdigit() for c in word) or word[1:].lower() != word[1:] else word.lower()
 
 
 def swap_pronouns(phrase: str) -> str:

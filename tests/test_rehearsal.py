@@ -555,3 +555,10 @@ def test_personal_answers_keep_the_role_readable():
         runs += 1
         hits += roles.read_room(" ".join(state.persona_lines())).role == persona.role
     assert hits / runs >= 0.9
+
+
+def test_stage_echo_keeps_acronyms_but_lowers_ordinary_words():
+    from agent.utterances import user_stage
+
+    assert user_stage("Hi, I'm Sam, a PGY-1 in pediatrics.").startswith("PGY-1")
+    assert user_stage("I'm a Second-year Internal Medicine resident") == "second-year internal medicine resident"
