@@ -45,7 +45,31 @@ NOT_FOUND = (
     "and career decision points. Try rephrasing with your situation, for example: "
     '"How do I prepare for a coffee chat with an attending in cardiology?"'
 )
+CLINICAL = (
+    "That sounds like a clinical question, and MentorPrep's guidance is about mentoring and careers, not "
+    "patient care, so I won't answer it. For the conversation with your senior doctor, try something like: "
+    '"How do I ask an attending for feedback on my management of septic patients?"'
+)
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# Patient-care intent with nothing about careers or mentoring: the guidance cannot answer it, however
+# many words a passage happens to share with it.
+_CLINICAL = re.compile(
+    r"\b(?:treat(?:ment|ing)?|therap(?:y|ies)|dos(?:e|es|ing)|mg|first[- ]line|antibiotics?|drugs?|medications?|"
+    r"diagnos\w*|differential|prognosis|symptoms?|manag(?:e|ement)\s+(?:of\s+)?(?:a\s+|an\s+)?(?:patient|"
+    r"sepsis|pneumonia|\w+itis|\w+emia)|workup|work-up|contraindicat\w*|side[- ]effects?|prescrib\w*)\b",
+    re.IGNORECASE,
+)
+_CAREER = re.compile(
+    r"\b(?:mentor\w*|coach\w*|sponsor\w*|connector|career|residen\w+|fellow\w*|attending|senior|meeting|"
+    r"coffee|chat|ask|question|advice|job|promotion|cme|education|learn\w*|feedback|skill\w*|quality|"
+    r"research|teach\w*|lead\w*|interview|application|specialt\w+|program\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def is_clinical_question(question: str) -> bool:
+    """True for a patient-care question that says nothing about careers or mentoring."""
+    return bool(_CLINICAL.search(question)) and not _CAREER.search(question)
 
 
 @dataclass(frozen=True)
@@ -154,6 +178,8 @@ def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[
     if not question:
         raise InputError("Type a question first.")
     turns = _normalise_history(history)
+    if is_clinical_question(question):
+        return PendingAnswer("not_found", [], iter([CLINICAL]))
     passages = [p for p in retriever.search(_retrieval_query(question, turns), K_RETRIEVE) if is_relevant(p)]
     if not passages:
         return PendingAnswer("not_found", [], iter([NOT_FOUND]))

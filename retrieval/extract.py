@@ -12,6 +12,9 @@ from retrieval.keyword import tokenize
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _META = re.compile(r"\bthis (?:document|guide|page|section|article)\b", re.I)
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|>\s*|#+\s+)")
+# Titles and short forms whose full stop does not end a sentence ("Dr. Patel", "e.g. a CV").
+_ABBREVIATION = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Drs|vs|etc|e\.g|i\.e|approx|No)\.\s", re.IGNORECASE)
+_HOLD = "\u2024"  # one-dot leader: stands in for a protected full stop while splitting
 MIN_WORDS = 5
 MAX_WORDS = 70
 
@@ -24,8 +27,25 @@ def split_sentences(text: str) -> list[str]:
         line = re.sub(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`", "", line)
         line = re.sub(r"\s+", " ", line).strip()
         if line:
-            sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+            line = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", _HOLD), line)
+            pieces = [piece.strip().replace(_HOLD, ".") for piece in _SENTENCE_END.split(line) if piece.strip()]
+            sentences.extend(_join_open_quotes(pieces))
     return sentences
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+
+
+def _join_open_quotes(pieces: list[str]) -> list[str]:
+    """Keep a quotation that spans several sentences in one piece, so no extract starts or ends mid-quote."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _unbalanced(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def extract_passage(query: str, text: str, *, embed: Callable[[Sequence[str]], np.ndarray] | None = None,

@@ -178,3 +178,29 @@ def test_hybrid_retriever_answers_with_sentence_embeddings(tmp_path):
     assert result.mode == "extractive" and "[1]" in result.text
     assert any("strong candidate" in c.text for c in result.citations)
     assert len(embedder.embedded) > 1  # the query, then the passage sentences being ranked
+
+
+@pytest.mark.parametrize("question", ["What is the best treatment for sepsis?",
+                                      "how do I dose vancomycin in renal failure"])
+def test_clinical_questions_are_declined_without_searching(question):
+    class NoSearch:
+        def search(self, *_a, **_k):
+            raise AssertionError("a clinical question must not be answered from the guidance")
+
+    result = start_answer(question, NoSearch(), FakeChatModel()).result()
+    assert result.mode == "not_found" and "clinical" in result.text and not result.citations
+
+
+def test_career_questions_that_mention_clinical_words_are_still_answered():
+    from agent.chat import is_clinical_question
+
+    assert not is_clinical_question("How do I ask my attending for feedback on my sepsis management?")
+    assert not is_clinical_question("Which CME would help me lead our antibiotic stewardship work?")
+
+
+def test_sentences_keep_titles_and_quotations_whole():
+    from retrieval.extract import split_sentences
+
+    text = 'Mention Dr. Okafor by name. Try: "I chose a lab. What would you look for?" Then listen.'
+    assert split_sentences(text) == ["Mention Dr. Okafor by name.",
+                                     'Try: "I chose a lab. What would you look for?"', "Then listen."]
