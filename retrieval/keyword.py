@@ -40,9 +40,18 @@ def stem(word: str) -> str:
     return word
 
 
+# Users type "15 minutes", the guidance says "fifteen-minute": both become the same term.
+_NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
+    "forty": "40", "fortyfive": "45", "sixty": "60", "ninety": "90", "hundred": "100",
+}
+
+
 def tokenize(text: str) -> list[str]:
-    """Lowercase, split into words, drop stopwords, stem."""
-    return [stem(w) for w in _WORD.findall(text.lower().replace("'", "")) if w not in STOPWORDS]
+    """Lowercase, split into words, drop stopwords, spell small numbers as digits, stem."""
+    words = _WORD.findall(text.lower().replace("'", "").replace("forty-five", "fortyfive"))
+    return [stem(_NUMBER_WORDS.get(w, w)) for w in words if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)

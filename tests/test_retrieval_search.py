@@ -94,3 +94,10 @@ def test_extract_passage_prefers_sentences_about_the_query():
     with_vectors = extract_passage("thank-you note", text, embed=HashEmbedder().embed)
     assert "thank-you note" in with_vectors
     assert extract_passage("anything", "") == ""
+
+
+def test_numbers_match_whether_typed_as_digits_or_words():
+    from retrieval.keyword import tokenize
+
+    assert tokenize("a fifteen-minute slot") == tokenize("a 15 minute slot")
+    assert "45" in tokenize("forty-five minutes")
