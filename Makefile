@@ -1,5 +1,5 @@
 # MentorPrep: `make run` starts the app, `make test` runs the whole suite.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
