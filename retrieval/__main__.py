@@ -35,8 +35,10 @@ def _search(args: argparse.Namespace, settings: Any) -> int:
 
     retriever = make_retriever(settings)
     if not retriever.is_ready():
-        print("The index is empty or missing - run `python -m retrieval build` first.", file=sys.stderr)
-        return 1
+        from retrieval.index import build_index, open_client
+
+        print("The knowledge index is missing; building it first...", file=sys.stderr)
+        build_index(open_client(settings), settings.collection, settings.knowledge_dir, progress=False)
     passages = retriever.search(args.query, args.k, role=args.role, stage=args.stage, topic=args.topic)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
