@@ -193,13 +193,6 @@ def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[
     return PendingAnswer("extractive", citations, _extractive(question, chosen, retriever, model))
 
 
-def stream_answer(question: str, retriever: Any, model: Any,
-                  **kwargs: Any) -> tuple[Iterator[str], PendingAnswer]:
-    """Same as :func:`start_answer`, returned as ``(stream, pending)`` for callers that prefer a pair."""
-    pending = start_answer(question, retriever, model, **kwargs)
-    return pending.stream, pending
-
-
 def answer(question: str, retriever: Any, model: Any, *, profile: Mapping[str, Any] | None = None,
            history: Sequence[Any] | None = None) -> Answer:
     """Retrieve and answer in one call (no streaming). See :func:`start_answer`."""

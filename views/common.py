@@ -57,11 +57,6 @@ def _escape_blocks(text: str) -> str:
     return _WWW.sub(r"\1\\.", _MD_LINE_START.sub(line_start, text))
 
 
-def show_user_text(text: str) -> None:
-    """Render user-typed text as plain text, never as Markdown or HTML."""
-    st.text(text)
-
-
 def _use_embedded() -> None:
     st.session_state["model_spec"] = "local"
 
