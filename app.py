@@ -6,10 +6,10 @@ import importlib
 
 import streamlit as st
 
-from agent.errors import ConfigError, MentorPrepError
-from agent.logs import configure_logging
-from agent.settings import Settings, load_settings
-from agent.store import Store
+from agent.core.errors import ConfigError, MentorPrepError
+from agent.core.logs import configure_logging
+from agent.core.settings import Settings, load_settings
+from agent.core.store import Store
 from views.context import AppContext
 from views.sidebar import open_session, render_sidebar
 
@@ -30,7 +30,7 @@ def get_store(db_url: str) -> Store:
 
 @st.cache_resource(show_spinner="Loading the chat model…")
 def get_model(spec: str, settings: Settings):
-    from agent.models import make_chat_model
+    from agent.core.models import make_chat_model
 
     return make_chat_model(spec, settings)
 

@@ -7,12 +7,12 @@ import importlib
 import logging
 import sys
 
-from agent.errors import MentorPrepError
-from agent.logs import configure_logging
-from agent.settings import load_settings
+from agent.core.errors import MentorPrepError
+from agent.core.logs import configure_logging
+from agent.core.settings import load_settings
 
 # Each module in agent/cli registers its own commands with register(commands, evals).
-COMMAND_MODULES = ("chat", "roles", "questions", "rehearse", "prep", "sessions")
+COMMAND_MODULES = ("ask", "roles", "questions", "rehearse", "prep", "sessions")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.questions import judge, sharpen  # noqa: E402
+from agent.questions.sharpen import judge, sharpen  # noqa: E402
 
 CONTEXT = {"career_stage": "resident", "specialty": "internal medicine", "goals": "a nephrology fellowship",
            "mentor_role": "sponsor"}

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.personas import PRESETS  # noqa: E402
-from agent.rehearsal import coach_note, end_rehearsal, persona_turn, start_rehearsal  # noqa: E402
+from agent.rehearsal.personas import PRESETS  # noqa: E402
+from agent.rehearsal.engine import coach_note, end_rehearsal, persona_turn, start_rehearsal  # noqa: E402
 
 USER_TURNS = [
     "Hi, I'm Sam, a second-year internal medicine resident trying to decide whether nephrology fits me.",
@@ -79,7 +79,7 @@ def main() -> int:
     base = _report("templates only (model=None)", _time_turns(max(args.turns, 60)))
 
     try:
-        from agent.models import make_chat_model
+        from agent.core.models import make_chat_model
 
         model = make_chat_model("local")
     except Exception as exc:  # noqa: BLE001 - the bench reports, never fails
@@ -87,7 +87,7 @@ def main() -> int:
         return 0
     _report("embedded model passed (default)", _time_turns(args.turns, model=model), base)
 
-    import agent.persona_model as persona_model
+    import agent.rehearsal.model_lines as persona_model
 
     verdicts: list[bool] = []
     check = persona_model.valid_opener

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
+from agent.core.vocabulary import ROLES, STAGES
 
 TOPICS: tuple[str, ...] = (
     "why-mentorship-matters",
@@ -28,8 +29,6 @@ TOPICS: tuple[str, ...] = (
     "meeting-etiquette",
     "follow-up",
 )
-ROLES: tuple[str, ...] = ("mentor", "coach", "sponsor", "connector")
-STAGES: tuple[str, ...] = ("student", "resident", "fellow", "attending")
 
 # MiniLM reads at most 256 word pieces; longer sections are split on paragraph boundaries.
 MAX_CHUNK_WORDS = 180

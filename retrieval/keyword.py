@@ -10,19 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from agent.core.vocabulary import NUMBER_WORDS, STOPWORDS
 from retrieval.corpus import Chunk
 
 _WORD = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing don done down during each few for from further get got had
-    has have having he her here hers herself him himself his how i if in into is it its itself just let like
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over own same
-    she should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with would
-    you your yours yourself yourselves im ive id dont doesnt isnt cant wont shouldnt s t ll re ve d m o
-    also still really maybe much many way ok okay thing things want wants know""".split()
-)
 
 
 def stem(word: str) -> str:
@@ -41,16 +32,12 @@ def stem(word: str) -> str:
 
 
 # Users type "15 minutes", the guidance says "fifteen-minute": both become the same term.
-_NUMBER_WORDS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
-    "forty": "40", "fortyfive": "45", "sixty": "60", "ninety": "90", "hundred": "100",
-}
+_NUMBER_WORDS = {word.replace(" ", ""): str(n) for word, n in NUMBER_WORDS.items()}
 
 
 def tokenize(text: str) -> list[str]:
     """Lowercase, split into words, drop stopwords, spell small numbers as digits, stem."""
-    words = _WORD.findall(text.lower().replace("'", "").replace("forty-five", "fortyfive"))
+    words = _WORD.findall(text.lower().replace("'", "").replace("forty-five", "fortyfive").replace("twenty-five", "twentyfive"))
     return [stem(_NUMBER_WORDS.get(w, w)) for w in words if w not in STOPWORDS]
 
 

@@ -53,14 +53,14 @@ def block_remote_calls(monkeypatch, tmp_path):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MENTORPREP_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("MENTORPREP_DB", f"sqlite:///{tmp_path / 'data' / 'test.db'}")
-    monkeypatch.setattr("agent.settings.PROJECT_ROOT", tmp_path / "no-dotenv", raising=True)
+    monkeypatch.setattr("agent.core.settings.PROJECT_ROOT", tmp_path / "no-dotenv", raising=True)
     yield
 
 
 @pytest.fixture
 def settings(tmp_path):
     """Settings pointing at a temporary data folder, with the fake model."""
-    from agent.settings import load_settings
+    from agent.core.settings import load_settings
 
     return load_settings(model="fake", data_dir=str(tmp_path / "data"))
 
@@ -68,6 +68,6 @@ def settings(tmp_path):
 @pytest.fixture
 def store(tmp_path):
     """A fresh SQLite store in a temporary folder."""
-    from agent.store import Store
+    from agent.core.store import Store
 
     return Store(f"sqlite:///{tmp_path / 'store.db'}")

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.settings import PROJECT_ROOT, load_settings
-from agent.store import Store
+from agent.core.settings import PROJECT_ROOT, load_settings
+from agent.core.store import Store
 
 APP = str(PROJECT_ROOT / "app.py")
 MODE = "Prep sheet & team"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.settings import PROJECT_ROOT, load_settings
-from agent.store import Store
+from agent.core.settings import PROJECT_ROOT, load_settings
+from agent.core.store import Store
 
 APP = str(PROJECT_ROOT / "app.py")
 GOOD_QUESTION = "How do I prepare for a coffee chat with a senior physician?"
@@ -270,7 +270,7 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("text", INJECTIONS, ids=["bare", "long-after-a-question", "short-after-a-question"])
 def test_prompt_injection_in_the_prep_chat_gets_guidance_not_the_system_prompt(app, text):
-    from agent.chat import NOT_FOUND
+    from agent.guidance.answer import NOT_FOUND
 
     before = _stored(app)
     _send(app, text)
@@ -285,9 +285,9 @@ def test_prompt_injection_in_the_prep_chat_gets_guidance_not_the_system_prompt(a
 
 
 def test_a_model_that_obeys_an_injection_cannot_leak_the_prompt_into_a_weak_model_answer():
-    from agent.chat import answer
-    from agent.models import FakeChatModel
-    from agent.prompts import load_prompt
+    from agent.guidance.answer import answer
+    from agent.core.models import FakeChatModel
+    from agent.core.prompts import load_prompt
     from retrieval.search import KeywordRetriever
 
     leak = load_prompt("chat_system").render()
@@ -302,8 +302,8 @@ def test_capable_model_gets_user_text_only_outside_the_system_message():
     from langchain_core.language_models import GenericFakeChatModel
     from pydantic import Field
 
-    from agent.chat import start_answer
-    from agent.models import is_capable
+    from agent.guidance.answer import start_answer
+    from agent.core.models import is_capable
     from retrieval.search import KeywordRetriever
 
     class Recording(GenericFakeChatModel):
@@ -334,18 +334,13 @@ _OUT_OF_CHARACTER = re.compile(
     r"|\bi(?:'m| am) (?:a|an|your) (?:mentor|coach|sponsor|connector)\b", re.I)
 
 
-def _rehearsal_available() -> bool:
-    return (PROJECT_ROOT / "agent" / "rehearsal.py").exists()
-
-
-@pytest.mark.skipif(not _rehearsal_available(), reason="agent/rehearsal.py has not landed yet")
 @pytest.mark.parametrize("capable", [False, True], ids=["weak-model", "obedient-capable-model"])
 def test_persona_stays_in_character_under_injection(capable):
     from langchain_core.language_models import GenericFakeChatModel
 
-    from agent.models import FakeChatModel
-    from agent.personas import PRESETS
-    from agent.rehearsal import persona_turn, start_rehearsal
+    from agent.core.models import FakeChatModel
+    from agent.rehearsal.personas import PRESETS
+    from agent.rehearsal.engine import persona_turn, start_rehearsal
 
     leak = "Sure. I am an AI assistant; my system prompt says I am a sponsor. Here are my instructions."
     model = GenericFakeChatModel(messages=itertools.repeat(leak)) if capable else FakeChatModel(responses=[leak])

@@ -9,9 +9,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from agent.__main__ import main as agent_main
-from agent.chat import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
-from agent.errors import BackendError, InputError
-from agent.models import FakeChatModel
+from agent.guidance.answer import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
+from agent.core.errors import BackendError, InputError
+from agent.core.models import FakeChatModel
 from retrieval.search import KeywordRetriever
 from tests.test_retrieval_index import write_corpus
 
@@ -102,7 +102,7 @@ def test_capable_model_without_citations_gets_a_sources_line(retriever):
 
 
 def test_capable_prompt_carries_passages_profile_and_history(retriever, monkeypatch):
-    from agent import chat
+    from agent.guidance import answer as chat
 
     seen = {}
 
@@ -192,7 +192,7 @@ def test_clinical_questions_are_declined_without_searching(question):
 
 
 def test_career_questions_that_mention_clinical_words_are_still_answered():
-    from agent.chat import is_clinical_question
+    from agent.guidance.answer import is_clinical_question
 
     assert not is_clinical_question("How do I ask my attending for feedback on my sepsis management?")
     assert not is_clinical_question("Which CME would help me lead our antibiotic stewardship work?")

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from agent.store import Store
+from agent.core.store import Store
 from tests.e2e import PROJECT_ROOT
 
 SESSIONS = 20
@@ -37,8 +37,8 @@ def _question(session: int, turn: int) -> str:
 
 
 def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_path, settings):
-    from agent.chat import answer
-    from agent.models import FakeChatModel
+    from agent.guidance.answer import answer
+    from agent.core.models import FakeChatModel
     from retrieval.search import KeywordRetriever
 
     store = Store(f"sqlite:///{tmp_path / 'shared.db'}")
@@ -203,7 +203,7 @@ def test_shared_embedder_gives_the_same_vectors_from_eight_threads():
 
 @pytest.mark.slow
 def test_chroma_retriever_is_thread_safe(tmp_path):
-    from agent.settings import load_settings
+    from agent.core.settings import load_settings
     from retrieval.index import build_index, open_client
     from retrieval.search import make_retriever
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.debrief import build_debrief, coach_note
-from agent.personas import PRESETS
-from agent.rehearsal import Rehearsal, Turn, end_rehearsal
+from agent.rehearsal.debrief import build_debrief, coach_note
+from agent.rehearsal.personas import PRESETS
+from agent.rehearsal.engine import Rehearsal, Turn, end_rehearsal
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 CONTACTS = [{"name": "Dr. Priya Nair", "role": "runs the hospitalist group at Lakeview"},
@@ -181,7 +181,7 @@ def test_cached_live_coaching_is_reused_by_the_debrief():
 
 
 def test_real_sharpener_end_to_end():
-    pytest.importorskip("agent.questions")
+    pytest.importorskip("agent.questions.sharpen")
     debrief = end_rehearsal(transcript("omar-haddad", GOOD_CONNECTOR), "connector")
     by_id = {c.id: c for c in debrief.checks}
     assert by_id["no_pumping"].passed and by_id["strong_questions"].passed and by_id["next_step"].passed

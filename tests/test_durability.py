@@ -1,6 +1,6 @@
 """Killing the app mid-write loses no committed message and leaves the database intact.
 
-A real child process appends numbered messages through `agent.store.Store` as fast as it can and prints each
+A real child process appends numbered messages through `agent.core.store.Store` as fast as it can and prints each
 id only after its commit returns. The test SIGKILLs it mid-stream (no cleanup, no atexit, a transaction very
 likely in flight), then checks every acknowledged message is on disk and SQLite reports no damage. Several
 rounds run on one file, so each round also proves the next process recovers the journal and carries on.
@@ -16,12 +16,12 @@ import sys
 
 import pytest
 
-from agent.settings import PROJECT_ROOT
-from agent.store import Store
+from agent.core.settings import PROJECT_ROOT
+from agent.core.store import Store
 
 WRITER = r"""
 import sys
-from agent.store import Store
+from agent.core.store import Store
 
 store = Store(sys.argv[1])
 sid = sys.argv[2] or store.create_session("local", "durability")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from agent.errors import InputError
-from agent.follow_up import check_note, draft_follow_up
-from agent.models import FakeChatModel
-from agent.prep import (
+from agent.core.errors import InputError
+from agent.prep.follow_up import check_note, draft_follow_up
+from agent.core.models import FakeChatModel
+from agent.prep.sheet import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
     SECTION_TITLES,
@@ -111,7 +111,7 @@ def test_questions_are_ordered_opener_situation_ask():
 
 
 def test_order_is_stable_within_a_stage():
-    from agent.prep import PlannedQuestion
+    from agent.prep.sheet import PlannedQuestion
 
     qs = [PlannedQuestion("b", "situation"), PlannedQuestion("a", "situation", suggested=True),
           PlannedQuestion("c", "situation")]
@@ -153,7 +153,7 @@ def test_met_before_counts_only_earlier_meetings():
 
 
 def test_updated_estimate_keeps_an_earlier_role_when_the_log_shows_none():
-    from agent.follow_up import updated_estimate
+    from agent.prep.follow_up import updated_estimate
 
     previous = {"role": "sponsor", "availability": "low"}
     assert updated_estimate(previous, {"role": "unclear", "availability": "high"}) == previous
@@ -296,7 +296,7 @@ def test_good_smoothing_is_used_and_invented_names_are_not():
 
 
 def test_prompt_renders_with_its_variables():
-    from agent.prompts import load_prompt
+    from agent.core.prompts import load_prompt
 
     prompt = load_prompt("follow_up")
     text = prompt.render(draft="Dear X", specific_thing="thing", next_step="step")
@@ -343,7 +343,7 @@ def test_cli_prep_sheet_pdf_default_path(profile_file, tmp_path, monkeypatch, ca
 
 
 def test_cli_reads_the_room_from_observations_when_no_estimate(profile_file, capsys):
-    pytest.importorskip("agent.roles")
+    pytest.importorskip("agent.read_room.reading")
     assert _cli("prep-sheet", "--profile", profile_file, "--mentor", "Dr. Bo Chen") == 0
     out = capsys.readouterr().out
     assert "**Likely role:** connector" in out and "**Connector ask:**" in out and "15 minutes" in out

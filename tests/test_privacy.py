@@ -9,10 +9,10 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.tools import tool
 
-from agent.models import FakeChatModel, LocalChatModel, is_capable, make_chat_model, model_label
-from agent.privacy import PLACEHOLDERS, Finding, RedactingChatModel, find_identifiers, privacy_warning, redact
-from agent.settings import PROJECT_ROOT, load_settings
-from agent.streaming import stream_text
+from agent.core.models import FakeChatModel, LocalChatModel, is_capable, make_chat_model, model_label
+from agent.core.privacy import PLACEHOLDERS, Finding, RedactingChatModel, find_identifiers, privacy_warning, redact
+from agent.core.settings import PROJECT_ROOT, load_settings
+from agent.core.streaming import stream_text
 from tests.fault_server import FaultServer
 
 MRN, DOB = "48213377", "04/12/1958"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from agent import persona_beats as pb
-from agent.errors import InputError
-from agent.personas import PRESETS, ROLES, build_persona, get_persona, surprise_me
-from agent.rehearsal import Rehearsal, persona_turn, start_rehearsal, stream_persona_turn
+from agent.rehearsal import beats as pb
+from agent.core.errors import InputError
+from agent.rehearsal.personas import PRESETS, ROLES, build_persona, get_persona, surprise_me
+from agent.rehearsal.engine import Rehearsal, persona_turn, start_rehearsal, stream_persona_turn
 
 # Realistic things a trainee says in a first meeting, deliberately role-neutral.
 OPENERS = [
@@ -102,7 +102,7 @@ def test_build_your_own_validates():
 
 # ---- the role shows through behaviour -----------------------------------------------------------
 def test_read_room_recovers_the_hidden_role_from_persona_lines():
-    roles = pytest.importorskip("agent.roles")
+    roles = pytest.importorskip("agent.read_room.reading")
     runs, hits, misses = 0, 0, []
     for (pid, persona), seed in itertools.product(PRESETS.items(), (1, 2, 3)):
         state = _run(persona, seed, _user_turns(random.Random(f"{pid}{seed}")))
@@ -243,8 +243,8 @@ def test_empty_user_line_is_rejected():
 def test_rehearsal_page_runs_a_meeting_and_shows_the_scorecard(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from agent.settings import load_settings
-    from agent.store import Store
+    from agent.core.settings import load_settings
+    from agent.core.store import Store
 
     monkeypatch.setenv("MENTORPREP_MODEL", "fake")
     at = AppTest.from_file(str(APP), default_timeout=60).run()
@@ -366,7 +366,7 @@ def _pair(model, turns, **kw):
 
 
 def test_capable_model_rephrases_the_planned_draft():
-    from agent.models import is_capable
+    from agent.core.models import is_capable
 
     model = EchoDraftModel.build(lambda d: "Well, " + d[:1].lower() + d[1:])
     assert is_capable(model)
@@ -390,7 +390,7 @@ def test_capable_model_output_that_breaks_character_falls_back_to_the_plan(bad):
 
 
 def test_capable_model_failure_falls_back_to_the_plan():
-    from agent.errors import BackendError
+    from agent.core.errors import BackendError
 
     def boom(_draft):
         raise BackendError("down", kind="unreachable")
@@ -400,7 +400,7 @@ def test_capable_model_failure_falls_back_to_the_plan():
 
 
 def test_weak_model_is_not_used_unless_asked_and_its_opener_is_validated():
-    from agent.models import FakeChatModel
+    from agent.core.models import FakeChatModel
 
     quiet = FakeChatModel(responses=["Nephrology is a big decision for a resident."])
     plain, same = _pair(quiet, OPENERS[:1] + MIDDLES[:2])
@@ -417,7 +417,7 @@ def test_weak_model_is_not_used_unless_asked_and_its_opener_is_validated():
 
 @pytest.mark.slow
 def test_embedded_model_keeps_the_persona_coherent():
-    from agent.models import make_chat_model
+    from agent.core.models import make_chat_model
 
     model = make_chat_model("local")
     for preset in ("helen-marsh", "samuel-brennan"):
@@ -461,7 +461,7 @@ SWITCHERS = [
 
 
 def test_topic_phrases_read_as_noun_phrases():
-    from agent import utterances as ut
+    from agent.rehearsal import utterances as ut
 
     assert ut.key_phrase("I'm a PGY-1 hoping to transition into nephrology.") == "transitioning into nephrology"
     assert ut.key_phrase("Any chance you could put me in touch with Dr. Mills in oncology?") == "oncology"
@@ -477,7 +477,7 @@ def test_topic_phrases_read_as_noun_phrases():
 
 @pytest.mark.parametrize(("opener", "target", "current"), SWITCHERS)
 def test_contacts_openings_and_events_follow_the_users_target_field(opener, target, current):
-    from agent.personas import field_material
+    from agent.rehearsal.personas import field_material
 
     for persona in PRESETS.values():
         state = _run(persona, 2, [opener, "Who else do you think I should talk to?"])
@@ -546,7 +546,7 @@ def test_questions_about_the_persona_get_an_answer_from_its_own_facts(question):
 
 
 def test_personal_answers_keep_the_role_readable():
-    roles = pytest.importorskip("agent.roles")
+    roles = pytest.importorskip("agent.read_room.reading")
     asks = ["How did you get involved in your field early on?", "What surprised you in your first year?",
             "What's the hardest part of your job?", "Could you introduce me to Dr. Varga?"]
     hits = runs = 0
@@ -558,7 +558,7 @@ def test_personal_answers_keep_the_role_readable():
 
 
 def test_stage_echo_keeps_acronyms_but_lowers_ordinary_words():
-    from agent.utterances import user_stage
+    from agent.rehearsal.utterances import user_stage
 
     assert user_stage("Hi, I'm Sam, a PGY-1 in pediatrics.").startswith("PGY-1")
     assert user_stage("I'm a Second-year Internal Medicine resident") == "second-year internal medicine resident"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import PROJECT_ROOT
+from agent.core.settings import PROJECT_ROOT
 from retrieval.corpus import MAX_CHUNK_WORDS, TOPICS, CorpusError, load_chunks, parse_document
 
 DOC = """---

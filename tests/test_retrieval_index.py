@@ -10,7 +10,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from retrieval import __main__ as retrieval_cli
 from retrieval.fakes import HashEmbedder
 from retrieval.index import build_index, get_collection

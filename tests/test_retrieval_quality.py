@@ -6,7 +6,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from agent.settings import PROJECT_ROOT
+from agent.core.settings import PROJECT_ROOT
 from retrieval.evaluate import default_sets, hit_at_k, load_examples
 from retrieval.index import build_index
 from retrieval.search import Retriever

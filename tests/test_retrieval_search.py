@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from retrieval.corpus import parse_document
 from retrieval.extract import extract_passage, split_sentences
 from retrieval.fakes import HashEmbedder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import load_settings
+from agent.core.settings import load_settings
 from retrieval.fakes import HashEmbedder
 from retrieval.index import build_index, open_client
 from retrieval.search import Retriever, make_retriever
@@ -41,7 +41,7 @@ def test_index_and_search_through_a_chroma_server(tmp_path):
 
 
 def test_unreachable_server_is_a_clear_config_error():
-    from agent.errors import ConfigError
+    from agent.core.errors import ConfigError
 
     settings = load_settings(chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(ConfigError, match="CHROMA_HOST"):

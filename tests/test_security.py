@@ -14,11 +14,11 @@ import pytest
 from langchain_core.messages import HumanMessage
 from packaging.requirements import Requirement
 
-from agent.errors import BackendError
-from agent.logs import RedactSecrets, configure_logging, text_for_log
-from agent.models import make_chat_model
-from agent.settings import PROJECT_ROOT, load_settings
-from agent.streaming import stream_text
+from agent.core.errors import BackendError
+from agent.core.logs import RedactSecrets, configure_logging, text_for_log
+from agent.core.models import make_chat_model
+from agent.core.settings import PROJECT_ROOT, load_settings
+from agent.core.streaming import stream_text
 from tests.fault_server import FaultServer
 
 # Built at run time so this file never contains a key-shaped string itself.
@@ -152,7 +152,7 @@ def log_output():
 @pytest.mark.parametrize("debug", [False, True])
 def test_keys_are_masked_in_every_log_line(log_output, debug):
     out = log_output(debug)
-    for name in ("", "agent.chat", "openai", "httpx"):
+    for name in ("", "agent.guidance.answer", "openai", "httpx"):
         logger = logging.getLogger(name)
         logger.warning("calling with key %s", FAKE_KEY)
         logger.error("Authorization: Bearer %s", OTHER_KEY)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import ConfigError
-from agent.settings import load_settings
+from agent.core.errors import ConfigError
+from agent.core.settings import load_settings
 
 
 def test_defaults_to_embedded_model_without_key_or_url():

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from agent.errors import InputError
-from agent.store import Store
+from agent.core.errors import InputError
+from agent.core.store import Store
 
 
 def test_sessions_list_resume_rename_delete(store):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.team import SETTINGS, team_map
+from agent.prep.team import SETTINGS, team_map
 
 ROLES = ("mentor", "coach", "sponsor", "connector")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agent.settings import Settings
-from agent.store import Store
+from agent.core.settings import Settings
+from agent.core.store import Store
 
 
 @dataclass

@@ -7,10 +7,10 @@ import re
 
 import streamlit as st
 
-from agent.errors import MentorPrepError
-from agent.personas import AVAILABILITY, MEETINGS, PRESETS, ROLES, SPECIALTIES, build_persona, surprise_me
-from agent.privacy import find_identifiers, privacy_warning
-from agent.rehearsal import Rehearsal, coach_note, end_rehearsal, start_rehearsal, stream_persona_turn
+from agent.core.errors import MentorPrepError
+from agent.rehearsal.personas import AVAILABILITY, MEETINGS, PRESETS, ROLES, SPECIALTIES, build_persona, surprise_me
+from agent.core.privacy import find_identifiers, privacy_warning
+from agent.rehearsal.engine import Rehearsal, coach_note, end_rehearsal, start_rehearsal, stream_persona_turn
 from views.common import check_input, escape_md
 from views.context import AppContext
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from agent.errors import InputError
-from agent.models import model_label
+from agent.core.errors import InputError
+from agent.core.vocabulary import STAGES as VOCABULARY_STAGES
+from agent.core.models import model_label
 from views.common import clean_text, escape_label
 from views.context import AppContext
 
-STAGES = ["", "student", "resident", "fellow", "attending"]
+STAGES = ["", *VOCABULARY_STAGES]
 
 
 def open_session(session_id: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 
 def citer_for(settings: Any, *, purpose: str = "results") -> Any:

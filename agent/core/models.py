@@ -14,8 +14,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from agent.errors import ConfigError
-from agent.settings import Settings, load_settings
+from agent.core.errors import ConfigError
+from agent.core.settings import Settings, load_settings
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLE = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
@@ -164,7 +164,7 @@ def _openai(settings: Settings, name: str, base_url: str | None) -> BaseChatMode
     )
     if settings.redact_remote:
         # Likely patient identifiers never leave the machine; the embedded model is local and needs no wrapper.
-        from agent.privacy import RedactingChatModel
+        from agent.core.privacy import RedactingChatModel
 
         return RedactingChatModel(inner=model)
     return model

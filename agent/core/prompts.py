@@ -9,9 +9,9 @@ import yaml
 from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, ConfigDict
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _JINJA = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # setting name -> (environment variable, default). Every entry is documented in README.md and .env.example.
 _ENV = {

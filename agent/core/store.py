@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 metadata = MetaData()
 

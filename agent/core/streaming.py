@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from langchain_core.messages import BaseMessage
 
-from agent.errors import BackendError, MentorPrepError
+from agent.core.errors import BackendError, MentorPrepError
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Prep chat: retrieve guidance first, then answer with numbered citations [n].
 
-Two answer modes, picked by :func:`agent.models.is_capable`:
+Two answer modes, picked by :func:`agent.core.models.is_capable`:
 
 * ``extractive`` (embedded or fake model): the body is built by code from the most query-relevant sentences
   of each retrieved passage, each followed by its [n]. The model only writes one framing sentence, which is
@@ -24,10 +24,10 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agent.errors import InputError
-from agent.models import is_capable
-from agent.prompts import load_prompt
-from agent.streaming import stream_text
+from agent.core.errors import InputError
+from agent.core.models import is_capable
+from agent.core.prompts import load_prompt
+from agent.core.streaming import stream_text
 from retrieval.extract import extract_passage
 from retrieval.keyword import tokenize
 from retrieval.search import Passage, is_relevant
@@ -166,13 +166,13 @@ def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[
     Args:
         question: the user's message.
         retriever: anything with ``search(query, k) -> list[Passage]`` (Retriever or KeywordRetriever).
-        model: a LangChain chat model; :func:`agent.models.is_capable` picks the answer mode.
+        model: a LangChain chat model; :func:`agent.core.models.is_capable` picks the answer mode.
         profile: the user's profile (``career_stage``, ``specialty``, ``goals``...), used as context.
         history: earlier turns as ``{"role", "content"}`` dicts or LangChain messages, oldest first.
 
     Raises:
         InputError: the question is empty.
-        agent.errors.BackendError: from the stream, when a capable model fails (``partial`` holds the text).
+        agent.core.errors.BackendError: from the stream, when a capable model fails (``partial`` holds the text).
     """
     question = (question or "").strip()
     if not question:

@@ -1,6 +1,6 @@
 """The wording of the prep sheet: what each role looks like, cues, asks, logistics and etiquette.
 
-Plain tables in the project's own words. :mod:`agent.prep` turns them into sheet lines and cites a
+Plain tables in the project's own words. :mod:`agent.prep.sheet` turns them into sheet lines and cites a
 knowledge passage for each; entries that need a specific passage carry the query (and topic) to find it.
 """
 

@@ -152,7 +152,7 @@ def _item(pdf: FPDF, bullet: str, label: str, text: str, size: float) -> None:
 
 
 def to_pdf(sheet: Any) -> bytes:
-    """Render a :class:`agent.prep.PrepSheet` (or Markdown text) to PDF bytes, on one page if it fits.
+    """Render a :class:`agent.prep.sheet.PrepSheet` (or Markdown text) to PDF bytes, on one page if it fits.
 
     Args:
         sheet: a PrepSheet, anything with ``title`` and ``sections()``, or a Markdown string.

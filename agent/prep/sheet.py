@@ -5,8 +5,8 @@ their likely role, three to five questions in conversation order, cues to watch 
 the role, logistics and an etiquette reminder. Every piece of guidance cites a knowledge passage found
 with a topic filter, and the references are numbered at the bottom.
 
-The wording itself lives in :mod:`agent.prep_content`; the follow-up note after the meeting is
-:mod:`agent.follow_up`.
+The wording itself lives in :mod:`agent.prep.content`; the follow-up note after the meeting is
+:mod:`agent.prep.follow_up`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from agent.errors import MentorPrepError
-from agent.prep_content import (
+from agent.core.errors import MentorPrepError
+from agent.core.vocabulary import ROLES, STAGES
+from agent.prep.content import (
     A_STAGE,
     ASKS,
     AVAILABILITY_CUE,
@@ -30,8 +31,6 @@ from agent.prep_content import (
     SUGGESTED,
 )
 
-ROLES = ("mentor", "coach", "sponsor", "connector")
-STAGES = ("student", "resident", "fellow", "attending")
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
 SECTION_TITLES = ("Your goal", "Who you are meeting", "Questions, in order", "Cues to watch for", "Your ask",
                   "Logistics", "Etiquette", "References")
@@ -316,8 +315,8 @@ def build_prep_sheet(profile: dict | None, mentor: dict, kept_questions: Iterabl
 
 
 def to_pdf(sheet: PrepSheet) -> bytes:
-    """The sheet as PDF bytes (rendered by :mod:`agent.sheet_pdf`)."""
-    from agent.sheet_pdf import to_pdf as render
+    """The sheet as PDF bytes (rendered by :mod:`agent.prep.pdf`)."""
+    from agent.prep.pdf import to_pdf as render
 
     return render(sheet)
 
@@ -351,7 +350,7 @@ def shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "..."
 
 
-# ---- sheet content (wording from agent.prep_content; each line cites the knowledge base) -------------
+# ---- sheet content (wording from agent.prep.content; each line cites the knowledge base) -------------
 def about_items(mentor: dict, role: str | None, availability: str | None, evidence: list[str],
                 cites: Citations, meeting: dict | None = None) -> list[Item]:
     """What is known about the person, earlier meetings, their likely role and the evidence for it."""
@@ -441,7 +440,7 @@ def suggest_questions(profile: dict, mentor: dict, role: str | None, goal: str) 
 
 def _sharpened(question: str, context: dict) -> list[str]:
     try:
-        from agent.questions import sharpen
+        from agent.questions.sharpen import sharpen
     except ImportError:
         return []
     try:
@@ -452,7 +451,7 @@ def _sharpened(question: str, context: dict) -> list[str]:
 
 def _flagged(question: str, context: dict) -> bool:
     try:
-        from agent.questions import judge
+        from agent.questions.sharpen import judge
     except ImportError:
         return False
     try:

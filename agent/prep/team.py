@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.prep import ROLES, Citations, Reference, read_estimate
+from agent.prep.sheet import ROLES, Citations, Reference, read_estimate
 
 SETTINGS = ("clinical", "research", "academic")
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 
-STOPWORDS = frozenset(
-    """a an the and or but if then so than that this these those there here of in on at to for from by with
-    about into onto over under through during before after above below up down out off again further once
-    i me my mine myself we us our you your yours yourself he him his she her they them their it its
-    is am are was were be been being have has had do does did will would shall should can could may might
-    must ought not no nor only own same too very just also even still yet ever as such both each few more
-    most other some any all much many what which who whom whose when where why how whether while because
-    until since around toward towards among per via within without upon across along onto against
-    one ones lot lots really quite rather maybe perhaps please thanks thank kind sort bit now well""".split()
+from agent.core.vocabulary import (  # noqa: F401 - re-exported for the question rules
+    BROAD_FIELDS,
+    FIELD_ABBREVIATIONS,
+    FIELD_TERMS,
+    FILLERS,
+    PRACTITIONERS,
 )
+from agent.core.vocabulary import STOPWORDS as _STOPWORDS
+
+# Function words and fillers carry no target.
+STOPWORDS = _STOPWORDS | FILLERS
 
 # Verbs that carry almost no topic on their own ("what should I *do*", "tell me", "what do you *think*").
 LIGHT_VERBS = frozenset(
@@ -43,39 +44,9 @@ GENERIC = frozenset(
     recommend happy thing's yourself myself""".split()
 )
 
-SPECIALTIES = (
-    "addiction medicine", "allergy and immunology", "anesthesiology", "anaesthesia", "anesthesia",
-    "cardiac surgery", "cardiology", "cardiothoracic surgery", "child psychiatry", "colorectal surgery",
-    "critical care", "dermatology", "emergency medicine", "endocrinology", "family medicine",
-    "gastroenterology", "general surgery", "general practice", "geriatrics", "global health",
-    "hematology", "hepatology", "hospice", "hospital medicine", "infectious disease", "infectious diseases",
-    "internal medicine", "interventional cardiology", "interventional radiology", "medical education",
-    "academic medicine", "neonatology", "nephrology", "neurology", "neurosurgery", "nuclear medicine",
-    "obstetrics and gynecology", "obstetrics", "gynecology", "ob-gyn", "obgyn", "occupational medicine",
-    "oncology", "ophthalmology", "orthopedic surgery", "orthopaedic surgery", "orthopedics", "orthopaedics",
-    "otolaryngology", "ent", "palliative care", "pathology", "pediatrics", "paediatrics",
-    "physical medicine and rehabilitation", "plastic surgery", "preventive medicine", "primary care",
-    "psychiatry", "public health", "pulmonology", "pulmonary medicine", "radiation oncology", "radiology",
-    "rheumatology", "sleep medicine", "sports medicine", "surgery", "surgical oncology", "thoracic surgery",
-    "trauma surgery", "urology", "vascular surgery", "rural medicine", "research", "academia",
-    "clinical research", "patient care", "quality improvement", "health policy", "medicine",
-    "gi", "em", "im", "peds", "icu", "er", "ed",
-)
+# Field names as they appear in questions, abbreviations included.
+SPECIALTIES = FIELD_TERMS
 
-# Practitioner nouns mapped to their field, so "what does a radiologist earn" keeps "radiology".
-PRACTITIONERS = {
-    "anesthesiologist": "anesthesiology", "cardiologist": "cardiology", "dermatologist": "dermatology",
-    "endocrinologist": "endocrinology", "gastroenterologist": "gastroenterology",
-    "geriatrician": "geriatrics",
-    "hematologist": "hematology", "hospitalist": "hospital medicine", "internist": "internal medicine",
-    "intensivist": "critical care", "neonatologist": "neonatology", "nephrologist": "nephrology",
-    "neurologist": "neurology", "neurosurgeon": "neurosurgery", "obstetrician": "obstetrics",
-    "oncologist": "oncology", "ophthalmologist": "ophthalmology", "pathologist": "pathology",
-    "pediatrician": "pediatrics", "paediatrician": "pediatrics", "psychiatrist": "psychiatry",
-    "pulmonologist": "pulmonology", "radiologist": "radiology", "rheumatologist": "rheumatology",
-    "surgeon": "surgery", "urologist": "urology", "family physician": "family medicine",
-    "family doctor": "family medicine", "gp": "general practice", "emergency physician": "emergency medicine",
-}
 
 # Words naming a field or a training stage: they place a question but do not give it a target.
 FIELD_WORDS = frozenset(
@@ -111,11 +82,6 @@ OUTCOMES = (
 
 TOKEN_RE = re.compile(r"[a-z][a-z0-9'-]*|\d+")
 
-# Field names too broad to be the subject of a rewrite on their own, and abbreviations spelled out.
-BROAD_FIELDS = {"medicine", "research", "academia", "gi", "em", "im", "er", "ed", "icu", "ent", "peds"}
-FIELD_ABBREVIATIONS = {"gi": "gastroenterology", "em": "emergency medicine", "im": "internal medicine",
-                       "peds": "pediatrics", "ent": "otolaryngology", "er": "emergency medicine",
-                       "ed": "emergency medicine", "icu": "critical care"}
 
 # Verbs a goal typed as a verb phrase starts with ("transition into pediatrics", "become a hospitalist"),
 # those that double their last letter before -ing, and those that describe a move between fields.
@@ -129,6 +95,3 @@ GOAL_VERBS = frozenset(
 DOUBLED_FINAL = frozenset("get run set begin plan stop step shop".split())
 MOVE_VERBS = frozenset("transition move switch shift transfer change".split())
 
-# How a career stage is introduced in a sentence ("I'm a resident").
-STAGE_PHRASES = {"student": "a medical student", "medical student": "a medical student", "resident": "a resident",
-                 "fellow": "a fellow", "attending": "an attending", "intern": "an intern"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.question_rules import AUXILIARIES, Parsed, anchored, tokens
+from agent.questions.rules import AUXILIARIES, Parsed, anchored, tokens
 
 NOTE_MESSAGES = {
     "multiple_questions": "Several questions in one: ask one at a time so each gets a full answer.",

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from agent.question_lexicon import (
+from agent.questions.lexicon import (
     BROAD_FIELDS,
     DOUBLED_FINAL,
     FIELD_ABBREVIATIONS,

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.question_lexicon import (
+from agent.core.vocabulary import ROLES  # noqa: F401 - part of this module's API
+from agent.questions.lexicon import (
     AUXILIARIES,
     FIELD_WORDS,
     GENERIC,
@@ -33,7 +34,6 @@ from agent.question_lexicon import (
 FLAGS = ("pumping", "googleable", "too_open")  # priority order for the verdict
 NOTE_CODES = ("multiple_questions", "closed_question", "leading_question", "no_context", "role_misfit",
               "partly_googleable")
-ROLES = ("mentor", "coach", "sponsor", "connector")
 
 
 def _rx(pattern: str) -> re.Pattern[str]:

@@ -5,7 +5,7 @@
     critique.verdict   # "too_open"
     critique.rewrites  # 2-3 flag-free questions that keep "cardiology" and fit a traditional mentor
 
-Rules decide everything (see ``agent.question_rules``). A capable chat model may draft rewrites, but each
+Rules decide everything (see ``agent.questions.rules``). A capable chat model may draft rewrites, but each
 draft is re-checked with the same rules and only flag-free ones are kept.
 """
 
@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.errors import InputError
-from agent.question_lexicon import STAGE_PHRASES
-from agent.question_notes import detect_notes, has_personal_context, score
-from agent.question_rewrites import (
+from agent.core.errors import InputError
+from agent.core.vocabulary import stage_phrase
+from agent.questions.notes import detect_notes, has_personal_context, score
+from agent.questions.rewrites import (
     Goal,
     extract_subject,
     fill,
@@ -29,7 +29,7 @@ from agent.question_rewrites import (
     parse_goal,
     template_choices,
 )
-from agent.question_rules import FLAGS, ROLES, detect_flags, parse
+from agent.questions.rules import FLAGS, ROLES, detect_flags, parse
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def _is_capable(model: Any) -> bool:
     if model is None:
         return False
     try:
-        from agent.models import is_capable
+        from agent.core.models import is_capable
     except ImportError:
         return False
     try:
@@ -210,7 +210,7 @@ def parse_model_rewrites(text: str) -> list[str]:
 def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
     from langchain_core.messages import HumanMessage
 
-    from agent.prompts import load_prompt
+    from agent.core.prompts import load_prompt
 
     prompt = load_prompt("question_rewrite").render(
         question=critique.question, verdict=critique.verdict, flags=critique.flags,
@@ -220,17 +220,6 @@ def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject:
     )
     reply = model.invoke([HumanMessage(content=prompt)])
     return parse_model_rewrites(str(getattr(reply, "content", reply)))
-
-
-def stage_phrase(stage: str) -> str:
-    stage = " ".join(stage.strip().split())
-    if not stage:
-        return ""
-    known = STAGE_PHRASES.get(stage.lower())
-    if known:
-        return known
-    article = "an" if stage[0].lower() in "aeiou" else "a"
-    return f"{article} {stage}"
 
 
 def intro_sentence(stage: str, specialty: str, goal: Goal | None = None) -> str:
@@ -355,7 +344,7 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
             goals, interests) and the mentor's likely role (``mentor_role``) and specialty.
         citer: any object with ``search(query, k, *, role, stage, topic) -> list[Passage]``; None for no
             citations.
-        model: a chat model; only a capable one (``agent.models.is_capable``) drafts rewrites, and its drafts
+        model: a chat model; only a capable one (``agent.core.models.is_capable``) drafts rewrites, and its drafts
             are kept only when the rules find no flag in them. Otherwise rewrites come from templates.
         rewrites: how many rewrites to return (2-3 by default: 3).
 

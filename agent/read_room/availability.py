@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from agent.roles_cues import Cue, alt, cue
+from agent.core.vocabulary import HIGH, LOW, NUMBER_WORDS
+from agent.read_room.cues import Cue, alt, cue
 
-HIGH, LOW = "high", "low"
 
 _HIS = r"(?:his|her|their)"
 _THE_USER = r"\bI\s+(?:\w+\s+)?"  # a cue whose subject is the user does not describe the other person
@@ -21,12 +21,9 @@ _PART_OF_DAY = r"(?:afternoon|morning|evening|day)"
 _MEETING = alt(r"chat", r"call", r"meeting", r"talk", r"conversation", r"coffee", r"catch-?up", r"session",
                r"discussion", r"lunch", r"dinner", r"breakfast", r"meal", r"walk")
 
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
-    "forty": 40, "forty five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a few": 3, "few": 3,
-    "a couple": 2, "a couple of": 2, "couple of": 2, "couple": 2, "several": 4, "some": 5,
-}
+# Number words from the shared vocabulary, plus the vague quantities people use for time.
+_NUMBERS = {**NUMBER_WORDS, "a": 1, "an": 1, "a few": 3, "few": 3, "a couple": 2, "a couple of": 2, "couple of": 2,
+            "couple": 2, "several": 4, "some": 5}
 _NUMBER = alt(r"\d+(?:\.\d+)?", r"twenty[\s-]five", r"forty[\s-]five", r"a\s+few", r"a\s+couple(?:\s+of)?",
               *sorted((k for k in _NUMBERS if " " not in k), key=len, reverse=True))
 

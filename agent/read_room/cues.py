@@ -4,7 +4,7 @@ A :class:`Cue` is a regular expression for one lexical family (a stem, a synonym
 pattern) plus what it is evidence for: a role (mentor, coach, sponsor, connector), an availability level
 (high, low), or both. :func:`find_hits` runs every cue over the text and returns :class:`Hit` objects
 with exact character offsets, each marked negated or not. The lexicon itself lives in
-``agent.roles_lexicon``; this module holds the machinery that is independent of the word lists.
+``agent.read_room.lexicon``; this module holds the machinery that is independent of the word lists.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.roles import ROLES, UNCLEAR, read_room
+from agent.read_room.reading import ROLES, UNCLEAR, read_room
 
 LEVELS = ("high", "low")
 

@@ -1,6 +1,6 @@
 """What each role means for the user, how to work with it, and questions that tell two roles apart.
 
-Plain data used by ``agent.roles``; the citations attached to this guidance come from the knowledge base
+Plain data used by ``agent.read_room.reading``; the citations attached to this guidance come from the knowledge base
 at run time.
 """
 

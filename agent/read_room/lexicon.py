@@ -5,15 +5,15 @@ Chopra, Arora & Saint, JAMA Internal Medicine 2018): sponsors nominate, vouch an
 name people, introduce and invite; coaches give feedback, set targets and scaffold practice; mentors ask
 about you, share their own story and keep in touch. Families are stems, synonym sets and verb-object
 patterns rather than set phrases. Weights: about 3 for a decisive action, 2 for a clear but less specific
-sign, 1 for ambient context. Availability cues live in ``agent.roles_availability``.
+sign, 1 for ambient context. Availability cues live in ``agent.read_room.availability``.
 """
 
 from __future__ import annotations
 
-from agent.roles_availability import AVAILABILITY_CUES, HIGH
-from agent.roles_cues import Cue, alt, cue, gap
+from agent.core.vocabulary import COACH, CONNECTOR, HIGH, MENTOR, SPONSOR
+from agent.read_room.availability import AVAILABILITY_CUES
+from agent.read_room.cues import Cue, alt, cue, gap
 
-MENTOR, COACH, SPONSOR, CONNECTOR = "mentor", "coach", "sponsor", "connector"
 
 _HE = r"(?:he|she|they)"
 _HIS = r"(?:his|her|their)"
@@ -401,7 +401,7 @@ MENTOR_CUES: tuple[Cue, ...] = (
 )
 
 # Topic words: weak evidence that the talk was about the things each role deals with. They only decide the
-# role when no action cue does (two or more are needed to name a role; see agent.roles.MIN_ROLE_POINTS).
+# role when no action cue does (two or more are needed to name a role; see agent.read_room.reading.MIN_ROLE_POINTS).
 TOPIC_CUES: tuple[Cue, ...] = (
     cue("topic_mentor", alt(
         r"family", r"kids", r"children", r"baby", r"spouse", r"husband", r"wife", r"partner", r"mom", r"mum",

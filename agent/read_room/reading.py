@@ -1,7 +1,7 @@
 """Read the room: from meeting notes to a role estimate (mentor, coach, sponsor, connector) with evidence.
 
-Deterministic and offline. Lexical cue families (``agent.roles_lexicon``) are matched in the user's text with
-negation handling (``agent.roles_cues``); each cue adds weight to a role and/or to an availability level.
+Deterministic and offline. Lexical cue families (``agent.read_room.lexicon``) are matched in the user's text with
+negation handling (``agent.read_room.cues``); each cue adds weight to a role and/or to an availability level.
 Role scores become probabilities with a softmax. Decisive actions (nominating, introducing, feedback on a
 skill, questions about your life) carry more weight than ambient cues and topic words, so a busy doctor who
 nominates you reads as a sponsor with low availability. Without any role cue the role is ``"unclear"``.
@@ -24,16 +24,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.errors import InputError
-from agent.roles_availability import HIGH, LOW
-from agent.roles_cues import Hit, find_hits, fold
-from agent.roles_guidance import AVAILABILITY_TIPS, ROLE_GUIDANCE, tiebreak_question
-from agent.roles_lexicon import COACH, CONNECTOR, LEXICON, MENTOR, SPONSOR
+from agent.core.errors import InputError
+from agent.core.vocabulary import COACH, CONNECTOR, HIGH, LOW, MENTOR, ROLES, SPONSOR, UNCLEAR
+from agent.read_room.cues import Hit, find_hits, fold
+from agent.read_room.guidance import AVAILABILITY_TIPS, ROLE_GUIDANCE, tiebreak_question
+from agent.read_room.lexicon import LEXICON
 
 log = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = (MENTOR, COACH, SPONSOR, CONNECTOR)
-UNCLEAR = "unclear"
 MAX_NOTES_CHARS = 20_000
 
 # Checkbox keys for things the user observed, with the label shown in the UI.

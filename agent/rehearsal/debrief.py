@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent import utterances as ut
+from agent.rehearsal import utterances as ut
 
 ROLE_SUMMARY = {
     "mentor": "a traditional mentor: invested in you as a whole person, sharing their own story and wanting "
@@ -183,7 +183,7 @@ def _takes_up_offer(question: str, offers: str) -> bool:
 
 def _default_sharpener(state: Any = None, full: bool = False) -> Any:
     """The project's question sharpener, told what the user said about themselves (never the hidden role)."""
-    from agent.questions import judge, sharpen
+    from agent.questions.sharpen import judge, sharpen
 
     context = None
     if state is not None:
@@ -229,7 +229,7 @@ def _source(citer: Any, query: str, topic: str) -> dict | None:
 def coach_note(user_text: str, state: Any, citer: Any = None, *, sharpener: Any = None) -> CoachingNote | None:
     """Live coaching for the user's latest line: question verdicts plus at most one tip with a source.
 
-    Call it after the line was added to ``state`` (i.e. after :func:`agent.rehearsal.persona_turn`) or
+    Call it after the line was added to ``state`` (i.e. after :func:`agent.rehearsal.engine.persona_turn`) or
     before; it only looks at turns up to the user's line. Never reveals the hidden role.
     """
     turns = state.turns
@@ -423,7 +423,7 @@ def build_debrief(state: Any, role_guess: str | None, *, citer: Any = None, shar
     """Score a finished rehearsal.
 
     Args:
-        state: the :class:`agent.rehearsal.Rehearsal`.
+        state: the :class:`agent.rehearsal.engine.Rehearsal`.
         role_guess: the user's guess of the hidden role (None when they skipped it).
         citer: retriever for the sources of the suggestions (optional).
         sharpener: ``question -> Critique``; defaults to :func:`agent.questions.sharpen`.

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent import persona_beats as pb
-from agent import persona_facts as pf
-from agent import utterances as ut
-from agent.errors import InputError, MentorPrepError
-from agent.personas import MEETINGS, Persona
+from agent.rehearsal import beats as pb
+from agent.rehearsal import facts as pf
+from agent.rehearsal import utterances as ut
+from agent.core.errors import InputError, MentorPrepError
+from agent.rehearsal.personas import MEETINGS, Persona
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
     """Set up a rehearsal; the persona speaks first.
 
     Args:
-        persona: who the user meets (see :mod:`agent.personas`).
+        persona: who the user meets (see :mod:`agent.rehearsal.personas`).
         meeting: ``coffee``, ``follow-up`` or ``video``.
         goal: what the user wants from the meeting, in their words.
         seed: makes the plan, names and wording reproducible.
@@ -351,16 +351,16 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
     A capable model rewrites the whole draft. A weak one may only replace the lead (a plain pleasantry)
     with its own short reaction, and only when ``weak_opener`` is set.
     """
-    from agent.models import is_capable
+    from agent.core.models import is_capable
 
     try:
         if is_capable(model):
-            from agent.persona_model import capable_reply
+            from agent.rehearsal.model_lines import capable_reply
 
             return capable_reply(model, state, beat, draft)
         if not weak_opener:
             return None
-        from agent.persona_model import weak_opener as opener_for
+        from agent.rehearsal.model_lines import weak_opener as opener_for
 
         opener = opener_for(model, state)
     except MentorPrepError as exc:
@@ -372,14 +372,14 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
 
 
 def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Any = None, sharpener: Any = None):
-    """Close the rehearsal and score it; see :func:`agent.debrief.build_debrief`."""
-    from agent.debrief import build_debrief
+    """Close the rehearsal and score it; see :func:`agent.rehearsal.debrief.build_debrief`."""
+    from agent.rehearsal.debrief import build_debrief
 
     return build_debrief(state, role_guess, citer=citer, sharpener=sharpener)
 
 
 def coach_note(user_text: str, state: Rehearsal, citer: Any = None, *, sharpener: Any = None):
-    """Live coaching for one user line; see :func:`agent.debrief.coach_note`."""
-    from agent.debrief import coach_note as note
+    """Live coaching for one user line; see :func:`agent.rehearsal.debrief.coach_note`."""
+    from agent.rehearsal.debrief import coach_note as note
 
     return note(user_text, state, citer, sharpener=sharpener)

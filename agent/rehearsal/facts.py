@@ -10,9 +10,9 @@ import random
 import re
 from typing import Any
 
-from agent import persona_beats as pb
-from agent import utterances as ut
-from agent.personas import (
+from agent.rehearsal import beats as pb
+from agent.rehearsal import utterances as ut
+from agent.rehearsal.personas import (
     FIELD_CONTACT_ROLES,
     FIRST_NAMES,
     HOSPITALS,

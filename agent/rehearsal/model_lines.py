@@ -12,9 +12,9 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agent import persona_beats as pb
-from agent import utterances as ut
-from agent.personas import AVAILABILITY, MEETINGS
+from agent.rehearsal import beats as pb
+from agent.rehearsal import utterances as ut
+from agent.rehearsal.personas import AVAILABILITY, MEETINGS
 
 _META = re.compile(
     r"\b(ai|a\.i\.|assistant|language model|llm|chatbot|instructions?|prompt|persona|role[- ]?play|"
@@ -58,7 +58,7 @@ def valid_opener(text: str, user_text: str) -> str | None:
 
 def weak_opener(model: Any, state: Any) -> str | None:
     """Ask the embedded model for a one-sentence reaction to the user's last line; None if unusable."""
-    from agent.streaming import complete_text
+    from agent.core.streaming import complete_text
 
     user_text = state.turns[-2].text if state.turns[-1].speaker == "persona" else state.turns[-1].text
     messages = [
@@ -88,7 +88,7 @@ def valid_reply(text: str, state: Any, beat: str, draft: str) -> str | None:
 
 
 def _cue_words(state: Any, beat: str) -> list[str]:
-    from agent.persona_facts import slots as fill
+    from agent.rehearsal.facts import slots as fill
 
     spec = pb.BEATS[state.persona.role].get("close" if beat == "after" else beat)
     if spec is None:
@@ -99,8 +99,8 @@ def _cue_words(state: Any, beat: str) -> list[str]:
 
 def capable_reply(model: Any, state: Any, beat: str, draft: str) -> str | None:
     """Rephrase the draft with a capable model via ``prompts/persona.md``; None if the result is unusable."""
-    from agent.prompts import load_prompt
-    from agent.streaming import complete_text
+    from agent.core.prompts import load_prompt
+    from agent.core.streaming import complete_text
 
     persona = state.persona
     role_beat = f"{persona.role}.{beat}"

@@ -10,9 +10,12 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 
-from agent.errors import InputError
+from agent.core.errors import InputError
+from agent.core.vocabulary import BROAD_FIELDS, PRACTITIONERS, ROLES, SPECIALTIES
 
-ROLES = ("mentor", "coach", "sponsor", "connector")
+# Career areas that are not a field a trainee heads for.
+_NOT_TARGETS = frozenset({"patient care", "clinical research", "health policy", "quality improvement"})
+
 AVAILABILITY = {"unhurried": "an unhurried hour", "busy": "15 minutes between emails"}
 MEETINGS = {
     "coffee": "first coffee chat",
@@ -319,28 +322,9 @@ def build_persona(
 
 
 # Fields a trainee may be heading for; a persona who points people onward adapts its contacts to them.
-FIELDS = (
-    "internal medicine", "family medicine", "emergency medicine", "general surgery", "trauma surgery", "surgery",
-    "pediatrics", "neonatology", "psychiatry", "interventional radiology", "radiology", "cardiology", "nephrology",
-    "oncology", "neurology", "dermatology", "anesthesiology", "anesthesia", "obstetrics", "gynecology",
-    "ophthalmology", "orthopedics", "urology", "pathology", "geriatrics", "palliative care", "critical care",
-    "infectious disease", "gastroenterology", "endocrinology", "rheumatology", "pulmonology", "hematology",
-    "sports medicine", "addiction medicine", "global health", "rural medicine", "rural practice", "public health",
-    "medical education", "academic medicine", "hospital medicine", "telehealth", "point-of-care ultrasound",
-    "ultrasound",
-    "research",
-)
+FIELDS = tuple(f for f in SPECIALTIES if f not in BROAD_FIELDS and f not in _NOT_TARGETS)
 # What people call the doctor rather than the field ("a cardiologist") -> the field.
-_PRACTITIONERS = {
-    "interventional radiologist": "interventional radiology", "trauma surgeon": "trauma surgery",
-    "cardiologist": "cardiology", "surgeon": "surgery", "pediatrician": "pediatrics", "psychiatrist": "psychiatry",
-    "radiologist": "radiology", "neurologist": "neurology", "oncologist": "oncology", "nephrologist": "nephrology",
-    "dermatologist": "dermatology", "anesthesiologist": "anesthesiology", "intensivist": "critical care",
-    "neonatologist": "neonatology", "hospitalist": "hospital medicine", "emergency physician": "emergency medicine",
-    "family physician": "family medicine", "general practitioner": "family medicine", "obstetrician": "obstetrics",
-    "gastroenterologist": "gastroenterology", "geriatrician": "geriatrics", "urologist": "urology",
-    "pathologist": "pathology", "endocrinologist": "endocrinology", "rheumatologist": "rheumatology",
-}
+_PRACTITIONERS = PRACTITIONERS
 # Fields without their own material borrow the closest specialty's skills, openings and events.
 FIELD_HOME = {
     "surgery": "general surgery", "trauma surgery": "general surgery", "neonatology": "pediatrics",

@@ -9,18 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just let me
-    more most my myself no nor not now of off on once only or other our ours ourselves out over own same
-    she should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves i'm i've i'd i'll you're you've you'd it's that's what's
-    don't didn't can't won't isn't wasn't really thing things get got make lot lots much many maybe
-    well okay ok yes yeah sure like think know want going one two way kind sort just right good great
-    tell said say says thanks thank dr""".split()
-)
+from agent.core.vocabulary import FILLERS
+from agent.core.vocabulary import STOPWORDS as _STOPWORDS
+
+STOPWORDS = _STOPWORDS | FILLERS
 # Words so common in any medical-career chat that sharing them proves nothing about listening.
 GENERIC = frozenset(
     """medicine medical doctor doctors physician career residency resident residents program work
