@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.rehearsal.personas import PRESETS  # noqa: E402
 from agent.rehearsal.engine import coach_note, end_rehearsal, persona_turn, start_rehearsal  # noqa: E402
+from agent.rehearsal.personas import PRESETS  # noqa: E402
 
 USER_TURNS = [
     "Hi, I'm Sam, a second-year internal medicine resident trying to decide whether nephrology fits me.",

@@ -37,7 +37,8 @@ _NUMBER_WORDS = {word.replace(" ", ""): str(n) for word, n in NUMBER_WORDS.items
 
 def tokenize(text: str) -> list[str]:
     """Lowercase, split into words, drop stopwords, spell small numbers as digits, stem."""
-    words = _WORD.findall(text.lower().replace("'", "").replace("forty-five", "fortyfive").replace("twenty-five", "twentyfive"))
+    text = text.lower().replace("'", "").replace("forty-five", "fortyfive").replace("twenty-five", "twentyfive")
+    words = _WORD.findall(text)
     return [stem(_NUMBER_WORDS.get(w, w)) for w in words if w not in STOPWORDS]
 
 

@@ -285,9 +285,9 @@ def test_prompt_injection_in_the_prep_chat_gets_guidance_not_the_system_prompt(a
 
 
 def test_a_model_that_obeys_an_injection_cannot_leak_the_prompt_into_a_weak_model_answer():
-    from agent.guidance.answer import answer
     from agent.core.models import FakeChatModel
     from agent.core.prompts import load_prompt
+    from agent.guidance.answer import answer
     from retrieval.search import KeywordRetriever
 
     leak = load_prompt("chat_system").render()
@@ -302,8 +302,8 @@ def test_capable_model_gets_user_text_only_outside_the_system_message():
     from langchain_core.language_models import GenericFakeChatModel
     from pydantic import Field
 
-    from agent.guidance.answer import start_answer
     from agent.core.models import is_capable
+    from agent.guidance.answer import start_answer
     from retrieval.search import KeywordRetriever
 
     class Recording(GenericFakeChatModel):
@@ -339,8 +339,8 @@ def test_persona_stays_in_character_under_injection(capable):
     from langchain_core.language_models import GenericFakeChatModel
 
     from agent.core.models import FakeChatModel
-    from agent.rehearsal.personas import PRESETS
     from agent.rehearsal.engine import persona_turn, start_rehearsal
+    from agent.rehearsal.personas import PRESETS
 
     leak = "Sure. I am an AI assistant; my system prompt says I am a sponsor. Here are my instructions."
     model = GenericFakeChatModel(messages=itertools.repeat(leak)) if capable else FakeChatModel(responses=[leak])

@@ -9,9 +9,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from agent.__main__ import main as agent_main
-from agent.guidance.answer import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
 from agent.core.errors import BackendError, InputError
 from agent.core.models import FakeChatModel
+from agent.guidance.answer import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
 from retrieval.search import KeywordRetriever
 from tests.test_retrieval_index import write_corpus
 

@@ -37,8 +37,8 @@ def _question(session: int, turn: int) -> str:
 
 
 def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_path, settings):
-    from agent.guidance.answer import answer
     from agent.core.models import FakeChatModel
+    from agent.guidance.answer import answer
     from retrieval.search import KeywordRetriever
 
     store = Store(f"sqlite:///{tmp_path / 'shared.db'}")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from agent.rehearsal.debrief import build_debrief, coach_note
-from agent.rehearsal.personas import PRESETS
 from agent.rehearsal.engine import Rehearsal, Turn, end_rehearsal
+from agent.rehearsal.personas import PRESETS
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 CONTACTS = [{"name": "Dr. Priya Nair", "role": "runs the hospitalist group at Lakeview"},

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from agent.core.errors import InputError
-from agent.prep.follow_up import check_note, draft_follow_up
 from agent.core.models import FakeChatModel
+from agent.prep.follow_up import check_note, draft_follow_up
 from agent.prep.sheet import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.rehearsal import beats as pb
 from agent.core.errors import InputError
-from agent.rehearsal.personas import PRESETS, ROLES, build_persona, get_persona, surprise_me
+from agent.rehearsal import beats as pb
 from agent.rehearsal.engine import Rehearsal, persona_turn, start_rehearsal, stream_persona_turn
+from agent.rehearsal.personas import PRESETS, ROLES, build_persona, get_persona, surprise_me
 
 # Realistic things a trainee says in a first meeting, deliberately role-neutral.
 OPENERS = [

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from agent.core.errors import InputError
-from agent.read_room.reading import OBSERVED_BEHAVIOURS, ROLES, read_room
 from agent.read_room.evaluate import evaluate, load_examples
+from agent.read_room.reading import OBSERVED_BEHAVIOURS, ROLES, read_room
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = Path(__file__).resolve().parent / "eval_data"

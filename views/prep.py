@@ -9,10 +9,10 @@ import re
 import streamlit as st
 
 from agent.core.errors import InputError
-from agent.prep.follow_up import draft_follow_up, updated_estimate
 from agent.core.models import is_capable
-from agent.prep.sheet import ROLES, build_prep_sheet, read_estimate, to_pdf
 from agent.core.store import SETTINGS_KINDS
+from agent.prep.follow_up import draft_follow_up, updated_estimate
+from agent.prep.sheet import ROLES, build_prep_sheet, read_estimate, to_pdf
 from agent.prep.team import team_map
 from views.common import check_input, clean_text, escape_md
 from views.context import AppContext

@@ -59,9 +59,9 @@ def _chroma_errors(handler):
 
 @_chroma_errors
 def run_ask(args, settings) -> int:
-    from agent.guidance.answer import start_answer
     from agent.core.errors import BackendError
     from agent.core.models import make_chat_model
+    from agent.guidance.answer import start_answer
 
     question = args.question.strip()
     if not question:

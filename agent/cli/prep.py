@@ -146,8 +146,8 @@ def _read_log(path: str) -> str:
 
 
 def run_follow_up(args, settings) -> int:
-    from agent.prep.follow_up import draft_follow_up
     from agent.core.models import make_chat_model
+    from agent.prep.follow_up import draft_follow_up
 
     try:
         log = _read_log(args.log)

@@ -13,7 +13,6 @@ import re
 from agent.core.vocabulary import HIGH, LOW, NUMBER_WORDS
 from agent.read_room.cues import Cue, alt, cue
 
-
 _HIS = r"(?:his|her|their)"
 _THE_USER = r"\bI\s+(?:\w+\s+)?"  # a cue whose subject is the user does not describe the other person
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"

@@ -14,7 +14,6 @@ from agent.core.vocabulary import COACH, CONNECTOR, HIGH, MENTOR, SPONSOR
 from agent.read_room.availability import AVAILABILITY_CUES
 from agent.read_room.cues import Cue, alt, cue, gap
 
-
 _HE = r"(?:he|she|they)"
 _HIS = r"(?:his|her|their)"
 _HIM = r"(?:him|her|them)"

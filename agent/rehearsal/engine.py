@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from agent.core.errors import InputError, MentorPrepError
 from agent.rehearsal import beats as pb
 from agent.rehearsal import facts as pf
 from agent.rehearsal import utterances as ut
-from agent.core.errors import InputError, MentorPrepError
 from agent.rehearsal.personas import MEETINGS, Persona
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from agent.core.errors import InputError
-from agent.core.vocabulary import BROAD_FIELDS, PRACTITIONERS, ROLES, SPECIALTIES
+from agent.core.vocabulary import BROAD_FIELDS, PRACTITIONERS, ROLES
+from agent.core.vocabulary import SPECIALTIES as FIELD_NAMES
 
 # Career areas that are not a field a trainee heads for.
 _NOT_TARGETS = frozenset({"patient care", "clinical research", "health policy", "quality improvement"})
@@ -322,7 +323,7 @@ def build_persona(
 
 
 # Fields a trainee may be heading for; a persona who points people onward adapts its contacts to them.
-FIELDS = tuple(f for f in SPECIALTIES if f not in BROAD_FIELDS and f not in _NOT_TARGETS)
+FIELDS = tuple(f for f in FIELD_NAMES if f not in BROAD_FIELDS and f not in _NOT_TARGETS)
 # What people call the doctor rather than the field ("a cardiologist") -> the field.
 _PRACTITIONERS = PRACTITIONERS
 # Fields without their own material borrow the closest specialty's skills, openings and events.
