@@ -24,14 +24,16 @@ index: install
 run: index
 	$(VENV)/bin/streamlit run app.py --server.address $${MENTORPREP_HOST:-127.0.0.1} --server.port $${MENTORPREP_PORT:-8501} --server.headless true --browser.gatherUsageStats false
 
-test: install
+test: install lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
 
+# ruff for style; lint-imports keeps the layers in pyproject.toml (views/cli -> capabilities -> retrieval -> core).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) data/chroma data/*.db

@@ -6,10 +6,7 @@ import importlib
 
 import streamlit as st
 
-from agent.core.errors import ConfigError, MentorPrepError
-from agent.core.logs import configure_logging
-from agent.core.settings import Settings, load_settings
-from agent.core.store import Store
+from agent.core import ConfigError, MentorPrepError, Settings, Store, configure_logging, load_settings
 from views.context import AppContext
 from views.sidebar import open_session, render_sidebar
 
@@ -30,21 +27,21 @@ def get_store(db_url: str) -> Store:
 
 @st.cache_resource(show_spinner="Loading the chat model…")
 def get_model(spec: str, settings: Settings):
-    from agent.core.models import make_chat_model
+    from agent.core import make_chat_model
 
     return make_chat_model(spec, settings)
 
 
 @st.cache_resource(show_spinner=False)
 def get_citer(settings: Settings):
-    from retrieval.search import KeywordRetriever
+    from retrieval import KeywordRetriever
 
     return KeywordRetriever(settings.knowledge_dir)
 
 
 @st.cache_resource(show_spinner="Opening the knowledge index…")
 def get_retriever(settings: Settings):
-    from retrieval.search import make_retriever
+    from retrieval import make_retriever
 
     return make_retriever(settings)
 

@@ -7,9 +7,7 @@ import importlib
 import logging
 import sys
 
-from agent.core.errors import MentorPrepError
-from agent.core.logs import configure_logging
-from agent.core.settings import load_settings
+from agent.core import MentorPrepError, configure_logging, load_settings
 
 # Each module in agent/cli registers its own commands with register(commands, evals).
 COMMAND_MODULES = ("ask", "roles", "questions", "rehearse", "prep", "sessions")

@@ -36,7 +36,7 @@ def _measure(stream_factory) -> tuple[float, float, int]:
 def main() -> None:
     from llama_cpp import Llama
 
-    from agent.core.models import LocalChatModel, bundled_gguf_path, shared_llama
+    from agent.core import LocalChatModel, bundled_gguf_path, shared_llama
 
     path = str(bundled_gguf_path())
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.questions.sharpen import judge, sharpen  # noqa: E402
+from agent.questions import judge, sharpen  # noqa: E402
 
 CONTEXT = {"career_stage": "resident", "specialty": "internal medicine", "goals": "a nephrology fellowship",
            "mentor_role": "sponsor"}
@@ -57,7 +57,7 @@ def main() -> int:
     questions = _questions()
     citer = None
     try:
-        from retrieval.search import KeywordRetriever
+        from retrieval import KeywordRetriever
 
         citer = KeywordRetriever(ROOT / "knowledge")
     except ImportError:

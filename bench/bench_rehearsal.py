@@ -20,8 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.rehearsal.engine import coach_note, end_rehearsal, persona_turn, start_rehearsal  # noqa: E402
-from agent.rehearsal.personas import PRESETS  # noqa: E402
+from agent.rehearsal import (  # noqa: E402
+    PRESETS,  # noqa: E402
+    coach_note,
+    end_rehearsal,
+    persona_turn,
+    start_rehearsal,
+)
 
 USER_TURNS = [
     "Hi, I'm Sam, a second-year internal medicine resident trying to decide whether nephrology fits me.",
@@ -79,7 +84,7 @@ def main() -> int:
     base = _report("templates only (model=None)", _time_turns(max(args.turns, 60)))
 
     try:
-        from agent.core.models import make_chat_model
+        from agent.core import make_chat_model
 
         model = make_chat_model("local")
     except Exception as exc:  # noqa: BLE001 - the bench reports, never fails
@@ -113,7 +118,7 @@ def main() -> int:
         persona_turn(state, text)
     citer = None
     try:
-        from retrieval.search import KeywordRetriever
+        from retrieval import KeywordRetriever
 
         citer = KeywordRetriever(ROOT / "knowledge")
     except ImportError:

@@ -76,7 +76,7 @@ def replicate(client, name: str, chunks, vectors: np.ndarray, target: int, seed:
     """Fill ``name`` with copies of ``chunks`` (ids ``~rN``) whose vectors are the originals plus noise."""
     from tqdm import tqdm
 
-    from retrieval.index import chunk_hash, chunk_metadata, corpus_version, get_collection
+    from retrieval import chunk_hash, chunk_metadata, corpus_version, get_collection
 
     rng = np.random.default_rng(seed)
     collection = get_collection(client, name, create=True)
@@ -105,11 +105,15 @@ def main() -> int:
 
     from langchain_chroma import Chroma
 
-    from retrieval.corpus import load_chunks
-    from retrieval.embeddings import LangChainEmbeddings, get_embedder
-    from retrieval.evaluate import default_sets, load_examples
-    from retrieval.index import build_index
-    from retrieval.search import Retriever
+    from retrieval import (
+        LangChainEmbeddings,
+        Retriever,
+        build_index,
+        default_sets,
+        get_embedder,
+        load_chunks,
+        load_examples,
+    )
 
     queries = [e["query"] for path in default_sets(ROOT).values() for e in load_examples(path)]
     print(f"Queries: {len(queries)} (dev + own sets), k=3, {args.repeat} timed passes each; "

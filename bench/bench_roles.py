@@ -14,8 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent.read_room.evaluate import default_sets, load_examples  # noqa: E402
-from agent.read_room.reading import read_room  # noqa: E402
+from agent.read_room import (  # noqa: E402
+    default_sets,
+    load_examples,
+    read_room,  # noqa: E402
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSES = 5

@@ -9,3 +9,36 @@
 
 Command line: ``python -m retrieval build [--if-missing] | search "query" [--json] | status``.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# The public API, loaded on first use: importing ``retrieval`` must not pull in Chroma or the embedder.
+_EXPORTS = {
+    "Chunk": "corpus", "CorpusError": "corpus", "TOPICS": "corpus", "load_chunks": "corpus",
+    "parse_document": "corpus", "MAX_CHUNK_WORDS": "corpus",
+    "Embedder": "embeddings", "LangChainEmbeddings": "embeddings", "get_embedder": "embeddings",
+    "MODEL_ID": "embeddings",
+    "build_index": "index", "chunk_hash": "index", "chunk_metadata": "index", "corpus_version": "index",
+    "get_collection": "index", "open_client": "index",
+    "tokenize": "keyword", "stem": "keyword", "BM25Index": "keyword",
+    "extract_passage": "extract", "split_sentences": "extract",
+    "Passage": "search", "Retriever": "search", "KeywordRetriever": "search", "is_relevant": "search",
+    "make_retriever": "search", "relevance": "search", "rrf": "search",
+    "default_sets": "evaluate", "hit_at_k": "evaluate", "load_examples": "evaluate",
+    "HashEmbedder": "fakes",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers
+    from retrieval.corpus import MAX_CHUNK_WORDS, TOPICS, Chunk, CorpusError, load_chunks, parse_document  # noqa: F401
+    from retrieval.search import KeywordRetriever, Passage, Retriever, is_relevant, make_retriever  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'retrieval' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"retrieval.{module}"), name)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from agent.core.errors import MentorPrepError
+from agent.core import MentorPrepError
 from retrieval.corpus import ROLES, STAGES, TOPICS
 
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from chromadb.errors import ChromaError
 
-    from agent.core.settings import load_settings
+    from agent.core import load_settings
 
     try:
         return int(args.func(args, load_settings()))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from agent.core.errors import ConfigError
-from agent.core.vocabulary import ROLES, STAGES
+from agent.core import ROLES, STAGES, ConfigError
 
 TOPICS: tuple[str, ...] = (
     "why-mentorship-matters",

@@ -12,7 +12,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import known_embedding_functions, register_embedding_function
 from langchain_core.embeddings import Embeddings as Embeddings_
 
-from agent.core.errors import ConfigError
+from agent.core import ConfigError
 
 MODEL_ID = "all-MiniLM-L6-v2"
 

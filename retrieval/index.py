@@ -13,7 +13,7 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from agent.core.errors import ConfigError
+from agent.core import ConfigError
 from retrieval.corpus import ROLES, STAGES, Chunk, load_chunks
 from retrieval.embeddings import MODEL_ID, Embedder, chroma_embedding_function, get_embedder
 

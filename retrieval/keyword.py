@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from agent.core.vocabulary import NUMBER_WORDS, STOPWORDS
+from agent.core import NUMBER_WORDS, STOPWORDS
 from retrieval.corpus import Chunk
 
 _WORD = re.compile(r"[a-z0-9]+")

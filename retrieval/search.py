@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.core.errors import InputError
+from agent.core import InputError
 from retrieval.corpus import ROLES, STAGES, TOPICS, Chunk, load_chunks
 from retrieval.embeddings import Embedder, get_embedder
 from retrieval.index import chunk_from_record, describe_location, get_collection, open_client

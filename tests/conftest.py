@@ -60,7 +60,7 @@ def block_remote_calls(monkeypatch, tmp_path):
 @pytest.fixture
 def settings(tmp_path):
     """Settings pointing at a temporary data folder, with the fake model."""
-    from agent.core.settings import load_settings
+    from agent.core import load_settings
 
     return load_settings(model="fake", data_dir=str(tmp_path / "data"))
 
@@ -68,6 +68,6 @@ def settings(tmp_path):
 @pytest.fixture
 def store(tmp_path):
     """A fresh SQLite store in a temporary folder."""
-    from agent.core.store import Store
+    from agent.core import Store
 
     return Store(f"sqlite:///{tmp_path / 'store.db'}")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.store import Store
+from agent.core import PROJECT_ROOT, Store, load_settings
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -108,16 +107,16 @@ def test_question_checker_box_in_chat(app):
 
 
 def test_follow_up_questions_are_searched_with_the_conversation(app, monkeypatch):
-    import agent.guidance.answer
+    import agent.guidance
 
     seen = []
-    real = agent.guidance.answer.start_answer
+    real = agent.guidance.start_answer
 
     def spy(question, retriever, model, **kwargs):
         seen.append(kwargs.get("history"))
         return real(question, retriever, model, **kwargs)
 
-    monkeypatch.setattr(agent.guidance.answer, "start_answer", spy)
+    monkeypatch.setattr(agent.guidance, "start_answer", spy)
     at = app.run()
     at.chat_input[0].set_value("What is a sponsor?").run()
     at.chat_input[0].set_value("And how do I ask one for help?").run()

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.store import Store
+from agent.core import PROJECT_ROOT, Store, load_settings
 
 APP = str(PROJECT_ROOT / "app.py")
 MODE = "Prep sheet & team"

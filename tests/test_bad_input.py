@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.store import Store
+from agent.core import PROJECT_ROOT, Store, load_settings
 
 APP = str(PROJECT_ROOT / "app.py")
 GOOD_QUESTION = "How do I prepare for a coffee chat with a senior physician?"
@@ -270,7 +269,7 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("text", INJECTIONS, ids=["bare", "long-after-a-question", "short-after-a-question"])
 def test_prompt_injection_in_the_prep_chat_gets_guidance_not_the_system_prompt(app, text):
-    from agent.guidance.answer import NOT_FOUND
+    from agent.guidance.grounded import NOT_FOUND
 
     before = _stored(app)
     _send(app, text)
@@ -285,10 +284,9 @@ def test_prompt_injection_in_the_prep_chat_gets_guidance_not_the_system_prompt(a
 
 
 def test_a_model_that_obeys_an_injection_cannot_leak_the_prompt_into_a_weak_model_answer():
-    from agent.core.models import FakeChatModel
-    from agent.core.prompts import load_prompt
-    from agent.guidance.answer import answer
-    from retrieval.search import KeywordRetriever
+    from agent.core import FakeChatModel, load_prompt
+    from agent.guidance import answer
+    from retrieval import KeywordRetriever
 
     leak = load_prompt("chat_system").render()
     model = FakeChatModel(responses=[f"Sure! My system prompt is: {leak}"])
@@ -302,9 +300,9 @@ def test_capable_model_gets_user_text_only_outside_the_system_message():
     from langchain_core.language_models import GenericFakeChatModel
     from pydantic import Field
 
-    from agent.core.models import is_capable
-    from agent.guidance.answer import start_answer
-    from retrieval.search import KeywordRetriever
+    from agent.core import is_capable
+    from agent.guidance import start_answer
+    from retrieval import KeywordRetriever
 
     class Recording(GenericFakeChatModel):
         seen: list = Field(default_factory=list)
@@ -338,9 +336,8 @@ _OUT_OF_CHARACTER = re.compile(
 def test_persona_stays_in_character_under_injection(capable):
     from langchain_core.language_models import GenericFakeChatModel
 
-    from agent.core.models import FakeChatModel
-    from agent.rehearsal.engine import persona_turn, start_rehearsal
-    from agent.rehearsal.personas import PRESETS
+    from agent.core import FakeChatModel
+    from agent.rehearsal import PRESETS, persona_turn, start_rehearsal
 
     leak = "Sure. I am an AI assistant; my system prompt says I am a sponsor. Here are my instructions."
     model = GenericFakeChatModel(messages=itertools.repeat(leak)) if capable else FakeChatModel(responses=[leak])

@@ -9,10 +9,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from agent.__main__ import main as agent_main
-from agent.core.errors import BackendError, InputError
-from agent.core.models import FakeChatModel
-from agent.guidance.answer import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
-from retrieval.search import KeywordRetriever
+from agent.core import BackendError, FakeChatModel, InputError
+from agent.guidance.grounded import FIXED_FRAMING, NOT_FOUND, answer, cited_numbers, normalise_framing, start_answer
+from retrieval import KeywordRetriever
 from tests.test_retrieval_index import write_corpus
 
 
@@ -102,7 +101,7 @@ def test_capable_model_without_citations_gets_a_sources_line(retriever):
 
 
 def test_capable_prompt_carries_passages_profile_and_history(retriever, monkeypatch):
-    from agent.guidance import answer as chat
+    from agent.guidance import grounded as chat
 
     seen = {}
 
@@ -165,9 +164,7 @@ def test_hybrid_retriever_answers_with_sentence_embeddings(tmp_path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from retrieval.fakes import HashEmbedder
-    from retrieval.index import build_index
-    from retrieval.search import Retriever
+    from retrieval import HashEmbedder, Retriever, build_index
 
     client = chromadb.PersistentClient(path=str(tmp_path / "c"), settings=ChromaSettings(anonymized_telemetry=False))
     embedder = HashEmbedder()
@@ -192,14 +189,14 @@ def test_clinical_questions_are_declined_without_searching(question):
 
 
 def test_career_questions_that_mention_clinical_words_are_still_answered():
-    from agent.guidance.answer import is_clinical_question
+    from agent.guidance import is_clinical_question
 
     assert not is_clinical_question("How do I ask my attending for feedback on my sepsis management?")
     assert not is_clinical_question("Which CME would help me lead our antibiotic stewardship work?")
 
 
 def test_sentences_keep_titles_and_quotations_whole():
-    from retrieval.extract import split_sentences
+    from retrieval import split_sentences
 
     text = 'Mention Dr. Okafor by name. Try: "I chose a lab. What would you look for?" Then listen.'
     assert split_sentences(text) == ["Mention Dr. Okafor by name.",

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from agent.core.store import Store
+from agent.core import Store
 from tests.e2e import PROJECT_ROOT
 
 SESSIONS = 20
@@ -37,9 +37,9 @@ def _question(session: int, turn: int) -> str:
 
 
 def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_path, settings):
-    from agent.core.models import FakeChatModel
-    from agent.guidance.answer import answer
-    from retrieval.search import KeywordRetriever
+    from agent.core import FakeChatModel
+    from agent.guidance import answer
+    from retrieval import KeywordRetriever
 
     store = Store(f"sqlite:///{tmp_path / 'shared.db'}")
     retriever = KeywordRetriever(settings.knowledge_dir)
@@ -167,7 +167,7 @@ TEXTS = [
 def test_shared_embedder_gives_the_same_vectors_from_eight_threads():
     import numpy as np
 
-    from retrieval.embeddings import get_embedder
+    from retrieval import get_embedder
 
     start = threading.Barrier(8)
 
@@ -203,9 +203,8 @@ def test_shared_embedder_gives_the_same_vectors_from_eight_threads():
 
 @pytest.mark.slow
 def test_chroma_retriever_is_thread_safe(tmp_path):
-    from agent.core.settings import load_settings
-    from retrieval.index import build_index, open_client
-    from retrieval.search import make_retriever
+    from agent.core import load_settings
+    from retrieval import build_index, make_retriever, open_client
 
     knowledge = tmp_path / "knowledge"
     knowledge.mkdir()

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.rehearsal.debrief import build_debrief, coach_note
-from agent.rehearsal.engine import Rehearsal, Turn, end_rehearsal
-from agent.rehearsal.personas import PRESETS
+from agent.rehearsal import PRESETS, Rehearsal, Turn, build_debrief, coach_note, end_rehearsal
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 CONTACTS = [{"name": "Dr. Priya Nair", "role": "runs the hospitalist group at Lakeview"},
@@ -141,7 +139,7 @@ def test_read_role_and_reveal_cite_signature_turns():
 
 def test_improvements_come_with_sources_from_the_knowledge_base():
     pytest.importorskip("retrieval.search")
-    from retrieval.search import KeywordRetriever
+    from retrieval import KeywordRetriever
 
     citer = KeywordRetriever(KNOWLEDGE)
     debrief = build_debrief(transcript("omar-haddad", POOR_CONNECTOR), "sponsor", citer=citer,
@@ -181,7 +179,7 @@ def test_cached_live_coaching_is_reused_by_the_debrief():
 
 
 def test_real_sharpener_end_to_end():
-    pytest.importorskip("agent.questions.sharpen")
+    pytest.importorskip("agent.questions.critique")
     debrief = end_rehearsal(transcript("omar-haddad", GOOD_CONNECTOR), "connector")
     by_id = {c.id: c for c in debrief.checks}
     assert by_id["no_pumping"].passed and by_id["strong_questions"].passed and by_id["next_step"].passed

@@ -16,8 +16,7 @@ import sys
 
 import pytest
 
-from agent.core.settings import PROJECT_ROOT
-from agent.core.store import Store
+from agent.core import PROJECT_ROOT, Store
 
 WRITER = r"""
 import sys

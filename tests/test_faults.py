@@ -13,11 +13,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from streamlit.testing.v1 import AppTest
 
-from agent.core.errors import BackendError
-from agent.core.models import make_chat_model
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.store import Store
-from agent.core.streaming import stream_text
+from agent.core import PROJECT_ROOT, BackendError, Store, load_settings, make_chat_model, stream_text
 from tests.fault_server import FaultServer
 
 APP = str(PROJECT_ROOT / "app.py")

@@ -7,9 +7,16 @@ import openai
 import pytest
 from langchain_core.messages import HumanMessage
 
-from agent.core.errors import BackendError, ConfigError
-from agent.core.models import FakeChatModel, LocalChatModel, is_capable, make_chat_model
-from agent.core.streaming import classify, stream_text
+from agent.core import (
+    BackendError,
+    ConfigError,
+    FakeChatModel,
+    LocalChatModel,
+    classify,
+    is_capable,
+    make_chat_model,
+    stream_text,
+)
 
 
 def test_factory_builds_each_backend(settings):
@@ -26,7 +33,7 @@ def test_factory_builds_each_backend(settings):
 def test_openai_and_compatible_backends_are_capable_and_stream():
     from langchain_openai import ChatOpenAI
 
-    from agent.core.settings import load_settings
+    from agent.core import load_settings
 
     s = load_settings(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1")
     for spec in ("openai:gpt-4o-mini", "compat:llama3"):
@@ -43,7 +50,7 @@ def test_fake_model_streams_word_by_word_and_records_calls():
 
 
 def test_remote_calls_are_blocked_in_tests():
-    from agent.core.settings import load_settings
+    from agent.core import load_settings
 
     model = make_chat_model("openai:gpt-4o-mini", load_settings(openai_api_key="sk-test", max_retries=0))
     with pytest.raises(BackendError) as info:

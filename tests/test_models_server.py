@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agent.core.models import bundled_gguf_path, is_capable, make_chat_model
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.streaming import complete_text, stream_text
+from agent.core import (
+    PROJECT_ROOT,
+    bundled_gguf_path,
+    complete_text,
+    is_capable,
+    load_settings,
+    make_chat_model,
+    stream_text,
+)
 from tests.servers import free_port, python, running
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]

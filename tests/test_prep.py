@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from agent.core.errors import InputError
-from agent.core.models import FakeChatModel
-from agent.prep.follow_up import check_note, draft_follow_up
+from agent.core import FakeChatModel, InputError
+from agent.prep import check_note, draft_follow_up
 from agent.prep.sheet import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
@@ -153,7 +152,7 @@ def test_met_before_counts_only_earlier_meetings():
 
 
 def test_updated_estimate_keeps_an_earlier_role_when_the_log_shows_none():
-    from agent.prep.follow_up import updated_estimate
+    from agent.prep import updated_estimate
 
     previous = {"role": "sponsor", "availability": "low"}
     assert updated_estimate(previous, {"role": "unclear", "availability": "high"}) == previous
@@ -296,7 +295,7 @@ def test_good_smoothing_is_used_and_invented_names_are_not():
 
 
 def test_prompt_renders_with_its_variables():
-    from agent.core.prompts import load_prompt
+    from agent.core import load_prompt
 
     prompt = load_prompt("follow_up")
     text = prompt.render(draft="Dear X", specific_thing="thing", next_step="step")

@@ -9,10 +9,22 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.tools import tool
 
-from agent.core.models import FakeChatModel, LocalChatModel, is_capable, make_chat_model, model_label
-from agent.core.privacy import PLACEHOLDERS, Finding, RedactingChatModel, find_identifiers, privacy_warning, redact
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.streaming import stream_text
+from agent.core import (
+    PLACEHOLDERS,
+    PROJECT_ROOT,
+    FakeChatModel,
+    Finding,
+    LocalChatModel,
+    RedactingChatModel,
+    find_identifiers,
+    is_capable,
+    load_settings,
+    make_chat_model,
+    model_label,
+    privacy_warning,
+    redact,
+    stream_text,
+)
 from tests.fault_server import FaultServer
 
 MRN, DOB = "48213377", "04/12/1958"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from agent.core.errors import ConfigError
-from agent.core.prompts import all_prompt_names, load_prompt, parse_prompt
+from agent.core import ConfigError, all_prompt_names, load_prompt, parse_prompt
 
 
 @pytest.mark.parametrize("name", all_prompt_names())

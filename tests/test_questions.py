@@ -10,10 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.errors import InputError
-from agent.questions.evaluate import evaluate, load_examples
+from agent.core import InputError
+from agent.questions import (
+    Critique,
+    QuestionContext,
+    evaluate,
+    judge,
+    load_examples,
+    sharpen,
+    sharpen_batch,
+    split_questions,
+)
 from agent.questions.rewrites import parse_goal
-from agent.questions.sharpen import Critique, QuestionContext, judge, sharpen, sharpen_batch, split_questions
 
 DATA = Path(__file__).parent / "eval_data"
 SETS = ["questions_dev.jsonl", "questions_own.jsonl"]
@@ -209,12 +217,12 @@ def test_no_citer_means_no_citations_and_a_failing_citer_is_survivable():
 
 
 def test_capable_model_rewrites_are_checked_and_topped_up(monkeypatch):
-    from agent.core.models import FakeChatModel
+    from agent.core import FakeChatModel
 
     good = "I'm a resident in internal medicine. What made you choose nephrology over cardiology?"
     reply = json.dumps(["Can you get me a spot in your fellowship?", good, "What is a nephrologist?"])
     model = FakeChatModel(responses=[reply])
-    monkeypatch.setattr("agent.questions.sharpen._is_capable", lambda m: m is model)
+    monkeypatch.setattr("agent.questions.critique._is_capable", lambda m: m is model)
     c = sharpen("Can you get me a nephrology fellowship spot?", RESIDENT, model=model)
     assert c.rewrites[0] == good
     assert len(c.rewrites) == 3 and c.rewrite_source == "model+templates"
@@ -223,7 +231,7 @@ def test_capable_model_rewrites_are_checked_and_topped_up(monkeypatch):
 
 
 def test_weak_model_is_never_asked(monkeypatch):
-    from agent.core.models import FakeChatModel
+    from agent.core import FakeChatModel
 
     model = FakeChatModel(responses=["[]"])
     c = sharpen("What is your best advice?", model=model)
@@ -231,10 +239,10 @@ def test_weak_model_is_never_asked(monkeypatch):
 
 
 def test_failing_model_falls_back_to_templates(monkeypatch):
-    from agent.core.models import FakeChatModel
+    from agent.core import FakeChatModel
 
     model = FakeChatModel(responses=[RuntimeError("server down")])
-    monkeypatch.setattr("agent.questions.sharpen._is_capable", lambda m: True)
+    monkeypatch.setattr("agent.questions.critique._is_capable", lambda m: True)
     c = sharpen("What is your best advice?", model=model)
     assert len(c.rewrites) == 3 and c.rewrite_source == "templates"
 
@@ -335,8 +343,7 @@ def test_cli_eval_missing_set_is_a_clear_error(capsys, tmp_path):
 
 # ---- view ----------------------------------------------------------------------------------------
 def _view_script(db_url: str, inline: str = "") -> None:
-    from agent.core.settings import load_settings
-    from agent.core.store import Store
+    from agent.core import Store, load_settings
     from views.context import AppContext
 
     store = Store(db_url)
@@ -356,7 +363,7 @@ def _view_script(db_url: str, inline: str = "") -> None:
 def test_view_ranks_escapes_and_keeps_questions(tmp_path):
     from streamlit.testing.v1 import AppTest
 
-    from agent.core.store import Store
+    from agent.core import Store
 
     db = f"sqlite:///{tmp_path / 'view.db'}"
     at = AppTest.from_function(_view_script, args=(db,), default_timeout=30).run()

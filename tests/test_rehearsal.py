@@ -11,10 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.errors import InputError
+from agent.core import ROLES, InputError
+from agent.rehearsal import (
+    PRESETS,
+    Rehearsal,
+    build_persona,
+    get_persona,
+    persona_turn,
+    start_rehearsal,
+    stream_persona_turn,
+    surprise_me,
+)
 from agent.rehearsal import beats as pb
-from agent.rehearsal.engine import Rehearsal, persona_turn, start_rehearsal, stream_persona_turn
-from agent.rehearsal.personas import PRESETS, ROLES, build_persona, get_persona, surprise_me
 
 # Realistic things a trainee says in a first meeting, deliberately role-neutral.
 OPENERS = [
@@ -243,8 +251,7 @@ def test_empty_user_line_is_rejected():
 def test_rehearsal_page_runs_a_meeting_and_shows_the_scorecard(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from agent.core.settings import load_settings
-    from agent.core.store import Store
+    from agent.core import Store, load_settings
 
     monkeypatch.setenv("MENTORPREP_MODEL", "fake")
     at = AppTest.from_file(str(APP), default_timeout=60).run()
@@ -366,7 +373,7 @@ def _pair(model, turns, **kw):
 
 
 def test_capable_model_rephrases_the_planned_draft():
-    from agent.core.models import is_capable
+    from agent.core import is_capable
 
     model = EchoDraftModel.build(lambda d: "Well, " + d[:1].lower() + d[1:])
     assert is_capable(model)
@@ -390,7 +397,7 @@ def test_capable_model_output_that_breaks_character_falls_back_to_the_plan(bad):
 
 
 def test_capable_model_failure_falls_back_to_the_plan():
-    from agent.core.errors import BackendError
+    from agent.core import BackendError
 
     def boom(_draft):
         raise BackendError("down", kind="unreachable")
@@ -400,7 +407,7 @@ def test_capable_model_failure_falls_back_to_the_plan():
 
 
 def test_weak_model_is_not_used_unless_asked_and_its_opener_is_validated():
-    from agent.core.models import FakeChatModel
+    from agent.core import FakeChatModel
 
     quiet = FakeChatModel(responses=["Nephrology is a big decision for a resident."])
     plain, same = _pair(quiet, OPENERS[:1] + MIDDLES[:2])
@@ -417,7 +424,7 @@ def test_weak_model_is_not_used_unless_asked_and_its_opener_is_validated():
 
 @pytest.mark.slow
 def test_embedded_model_keeps_the_persona_coherent():
-    from agent.core.models import make_chat_model
+    from agent.core import make_chat_model
 
     model = make_chat_model("local")
     for preset in ("helen-marsh", "samuel-brennan"):

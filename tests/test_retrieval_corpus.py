@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.settings import PROJECT_ROOT
-from retrieval.corpus import MAX_CHUNK_WORDS, TOPICS, CorpusError, load_chunks, parse_document
+from agent.core import PROJECT_ROOT
+from retrieval import MAX_CHUNK_WORDS, TOPICS, CorpusError, load_chunks, parse_document
 
 DOC = """---
 title: Preparing for Coffee

@@ -10,11 +10,9 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from agent.core.errors import InputError
+from agent.core import InputError
+from retrieval import HashEmbedder, Retriever, build_index, get_collection
 from retrieval import __main__ as retrieval_cli
-from retrieval.fakes import HashEmbedder
-from retrieval.index import build_index, get_collection
-from retrieval.search import Retriever
 
 DOCS = {
     "sponsors.md": """---

@@ -6,10 +6,8 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from agent.core.settings import PROJECT_ROOT
-from retrieval.evaluate import default_sets, hit_at_k, load_examples
-from retrieval.index import build_index
-from retrieval.search import Retriever
+from agent.core import PROJECT_ROOT
+from retrieval import Retriever, build_index, default_sets, hit_at_k, load_examples
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +32,7 @@ def test_hit_at_3_is_at_least_point_nine(retriever, name):
 def test_one_embedder_per_process_even_under_concurrency():
     from concurrent.futures import ThreadPoolExecutor
 
-    from retrieval.embeddings import get_embedder
+    from retrieval import get_embedder
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         embedders = list(pool.map(lambda _: get_embedder(), range(8)))

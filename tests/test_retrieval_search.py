@@ -7,12 +7,21 @@ import time
 
 import pytest
 
-from agent.core.errors import InputError
-from retrieval.corpus import parse_document
-from retrieval.extract import extract_passage, split_sentences
-from retrieval.fakes import HashEmbedder
-from retrieval.keyword import BM25Index, stem, tokenize
-from retrieval.search import KeywordRetriever, Passage, is_relevant, relevance, rrf
+from agent.core import InputError
+from retrieval import (
+    BM25Index,
+    HashEmbedder,
+    KeywordRetriever,
+    Passage,
+    extract_passage,
+    is_relevant,
+    parse_document,
+    relevance,
+    rrf,
+    split_sentences,
+    stem,
+    tokenize,
+)
 from tests.test_retrieval_index import DOCS, write_corpus
 
 
@@ -97,7 +106,7 @@ def test_extract_passage_prefers_sentences_about_the_query():
 
 
 def test_numbers_match_whether_typed_as_digits_or_words():
-    from retrieval.keyword import tokenize
+    from retrieval import tokenize
 
     assert tokenize("a fifteen-minute slot") == tokenize("a 15 minute slot")
     assert "45" in tokenize("forty-five minutes")

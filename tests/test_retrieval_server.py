@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.settings import load_settings
-from retrieval.fakes import HashEmbedder
-from retrieval.index import build_index, open_client
-from retrieval.search import Retriever, make_retriever
+from agent.core import load_settings
+from retrieval import HashEmbedder, Retriever, build_index, make_retriever, open_client
 from tests.servers import free_port, running
 from tests.test_retrieval_index import write_corpus
 
@@ -41,7 +39,7 @@ def test_index_and_search_through_a_chroma_server(tmp_path):
 
 
 def test_unreachable_server_is_a_clear_config_error():
-    from agent.core.errors import ConfigError
+    from agent.core import ConfigError
 
     settings = load_settings(chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(ConfigError, match="CHROMA_HOST"):

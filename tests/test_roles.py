@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.errors import InputError
-from agent.read_room.evaluate import evaluate, load_examples
-from agent.read_room.reading import OBSERVED_BEHAVIOURS, ROLES, read_room
+from agent.core import ROLES, InputError
+from agent.read_room import OBSERVED_BEHAVIOURS, evaluate, load_examples, read_room
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = Path(__file__).resolve().parent / "eval_data"
@@ -291,7 +290,7 @@ def test_highlight_escapes_user_text_and_marks_spans():
 def _room_app(db_url: str):
     import streamlit as st
 
-    from agent.core.store import Store
+    from agent.core import Store
     from views import roles
     from views.context import AppContext
 
@@ -307,7 +306,7 @@ def _room_app(db_url: str):
 def test_view_reads_saves_and_attaches(tmp_path):
     from streamlit.testing.v1 import AppTest
 
-    from agent.core.store import Store
+    from agent.core import Store
 
     db_url = f"sqlite:///{tmp_path / 'ui.db'}"
     at = AppTest.from_function(_room_app, kwargs={"db_url": db_url}, default_timeout=60).run()

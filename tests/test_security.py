@@ -14,11 +14,16 @@ import pytest
 from langchain_core.messages import HumanMessage
 from packaging.requirements import Requirement
 
-from agent.core.errors import BackendError
-from agent.core.logs import RedactSecrets, configure_logging, text_for_log
-from agent.core.models import make_chat_model
-from agent.core.settings import PROJECT_ROOT, load_settings
-from agent.core.streaming import stream_text
+from agent.core import (
+    PROJECT_ROOT,
+    BackendError,
+    RedactSecrets,
+    configure_logging,
+    load_settings,
+    make_chat_model,
+    stream_text,
+    text_for_log,
+)
 from tests.fault_server import FaultServer
 
 # Built at run time so this file never contains a key-shaped string itself.
@@ -152,7 +157,7 @@ def log_output():
 @pytest.mark.parametrize("debug", [False, True])
 def test_keys_are_masked_in_every_log_line(log_output, debug):
     out = log_output(debug)
-    for name in ("", "agent.guidance.answer", "openai", "httpx"):
+    for name in ("", "agent.guidance.grounded", "openai", "httpx"):
         logger = logging.getLogger(name)
         logger.warning("calling with key %s", FAKE_KEY)
         logger.error("Authorization: Bearer %s", OTHER_KEY)

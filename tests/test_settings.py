@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.core.errors import ConfigError
-from agent.core.settings import load_settings
+from agent.core import ConfigError, load_settings
 
 
 def test_defaults_to_embedded_model_without_key_or_url():

@@ -6,8 +6,7 @@ import threading
 
 import pytest
 
-from agent.core.errors import InputError
-from agent.core.store import Store
+from agent.core import InputError, Store
 
 
 def test_sessions_list_resume_rename_delete(store):

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from agent.core.errors import BackendError
-from agent.core.privacy import find_identifiers, privacy_warning
-from agent.questions.sharpen import drafted_question
+from agent.core import BackendError, find_identifiers, privacy_warning
+from agent.questions import drafted_question
 from views.common import check_input, escape_md, show_backend_error, show_citations
 from views.context import AppContext
 from views.questions import render_inline
@@ -99,7 +98,7 @@ def _unanswered(history: list[dict]) -> dict | None:
 
 def _answer(ctx: AppContext, question: str, history: list[dict]) -> bool:
     """Stream an answer, save it (marked partial if the backend failed mid-way) and show its sources."""
-    from agent.guidance.answer import start_answer
+    from agent.guidance import start_answer
 
     profile = ctx.store.get_profile(ctx.user_id)
     retriever = ctx.retriever or ctx.citer

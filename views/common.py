@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from agent.core.errors import BackendError
+from agent.core import BackendError
 
 MAX_INPUT_CHARS = 8000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")

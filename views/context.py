@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agent.core.settings import Settings
-from agent.core.store import Store
+from agent.core import Settings, Store
 
 
 @dataclass

@@ -8,12 +8,8 @@ import re
 
 import streamlit as st
 
-from agent.core.errors import InputError
-from agent.core.models import is_capable
-from agent.core.store import SETTINGS_KINDS
-from agent.prep.follow_up import draft_follow_up, updated_estimate
-from agent.prep.sheet import ROLES, build_prep_sheet, read_estimate, to_pdf
-from agent.prep.team import team_map
+from agent.core import ROLES, SETTINGS_KINDS, InputError, is_capable
+from agent.prep import build_prep_sheet, draft_follow_up, read_estimate, team_map, to_pdf, updated_estimate
 from views.common import check_input, clean_text, escape_md
 from views.context import AppContext
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from agent.core.errors import InputError
-from agent.questions.rules import ROLES
-from agent.questions.sharpen import judge, sharpen, sharpen_batch, split_questions
+from agent.core import ROLES, InputError
+from agent.questions import judge, sharpen, sharpen_batch, split_questions
 from views.common import check_input, escape_md, show_citations
 from views.context import AppContext
 

@@ -7,10 +7,20 @@ import re
 
 import streamlit as st
 
-from agent.core.errors import MentorPrepError
-from agent.core.privacy import find_identifiers, privacy_warning
-from agent.rehearsal.engine import Rehearsal, coach_note, end_rehearsal, start_rehearsal, stream_persona_turn
-from agent.rehearsal.personas import AVAILABILITY, MEETINGS, PRESETS, ROLES, SPECIALTIES, build_persona, surprise_me
+from agent.core import ROLES, MentorPrepError, find_identifiers, privacy_warning
+from agent.rehearsal import (
+    AVAILABILITY,
+    MEETINGS,
+    PRESETS,
+    SPECIALTIES,
+    Rehearsal,
+    build_persona,
+    coach_note,
+    end_rehearsal,
+    start_rehearsal,
+    stream_persona_turn,
+    surprise_me,
+)
 from views.common import check_input, escape_md
 from views.context import AppContext
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from agent.core.errors import InputError
-from agent.read_room.reading import OBSERVED_BEHAVIOURS, ROLES, read_room
+from agent.core import ROLES, InputError
+from agent.read_room import OBSERVED_BEHAVIOURS, read_room
 from views.common import check_input, escape_md, show_citations
 from views.context import AppContext
 

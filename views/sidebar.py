@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from agent.core.errors import InputError
-from agent.core.models import model_label
-from agent.core.vocabulary import STAGES as VOCABULARY_STAGES
+from agent.core import STAGES as VOCABULARY_STAGES
+from agent.core import InputError, model_label
 from views.common import clean_text, escape_label
 from views.context import AppContext
 

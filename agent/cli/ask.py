@@ -26,13 +26,13 @@ def register(commands, evals) -> None:
 
 def _retriever(settings: Any, *, build: bool) -> Any:
     """The hybrid retriever; builds a missing index when ``build``, else falls back to keyword search."""
-    from retrieval.search import KeywordRetriever, make_retriever
+    from retrieval import KeywordRetriever, make_retriever
 
     retriever = make_retriever(settings)
     if retriever.is_ready():
         return retriever
     if build:
-        from retrieval.index import build_index, open_client
+        from retrieval import build_index, open_client
 
         print("The knowledge index is missing; building it first...", file=sys.stderr)
         build_index(open_client(settings), settings.collection, settings.knowledge_dir, progress=False)
@@ -59,9 +59,8 @@ def _chroma_errors(handler):
 
 @_chroma_errors
 def run_ask(args, settings) -> int:
-    from agent.core.errors import BackendError
-    from agent.core.models import make_chat_model
-    from agent.guidance.answer import start_answer
+    from agent.core import BackendError, make_chat_model
+    from agent.guidance import start_answer
 
     question = args.question.strip()
     if not question:
@@ -87,8 +86,7 @@ def run_ask(args, settings) -> int:
 
 @_chroma_errors
 def run_eval(args, settings) -> int:
-    from retrieval.evaluate import default_sets, hit_at_k, load_examples
-    from retrieval.search import KeywordRetriever
+    from retrieval import KeywordRetriever, default_sets, hit_at_k, load_examples
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
     retriever = KeywordRetriever(settings.knowledge_dir) if args.keyword else _retriever(settings, build=True)

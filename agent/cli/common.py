@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from agent.core.errors import InputError
+from agent.core import InputError
 
 
 def citer_for(settings: Any, *, purpose: str = "results") -> Any:
@@ -16,7 +16,7 @@ def citer_for(settings: Any, *, purpose: str = "results") -> Any:
 
     Keyword search needs no index build, so commands answer at once and cite the same passages the app does.
     """
-    from retrieval.search import KeywordRetriever
+    from retrieval import KeywordRetriever
 
     knowledge = Path(settings.knowledge_dir)
     if not knowledge.is_dir() or not any(knowledge.glob("*.md")):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.cli.common import citer_for
-from agent.core.errors import InputError
+from agent.core import InputError
 
 PROFILE_HELP = ('JSON: {"name", "career_stage", "specialty", "goals", "mentors": [{"name", "specialty", '
                 '"setting", "notes", "role_estimate"?, "observations"?, "kept_questions"?}], "kept_questions"?}')
@@ -93,7 +93,7 @@ def _role_estimate(mentor: dict[str, Any], citer: Any) -> dict | None:
     if not notes:
         return None
     try:
-        from agent.read_room.reading import read_room
+        from agent.read_room import read_room
     except ImportError:
         print("note: the role engine is not installed; the sheet has no role estimate.", file=sys.stderr)
         return None
@@ -105,7 +105,7 @@ def _slug(name: str) -> str:
 
 
 def run_prep_sheet(args, settings) -> int:
-    from agent.prep.sheet import build_prep_sheet, to_pdf
+    from agent.prep import build_prep_sheet, to_pdf
 
     try:
         profile = load_profile(args.profile)
@@ -146,8 +146,8 @@ def _read_log(path: str) -> str:
 
 
 def run_follow_up(args, settings) -> int:
-    from agent.core.models import make_chat_model
-    from agent.prep.follow_up import draft_follow_up
+    from agent.core import make_chat_model
+    from agent.prep import draft_follow_up
 
     try:
         log = _read_log(args.log)

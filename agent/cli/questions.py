@@ -8,8 +8,7 @@ import sys
 from typing import Any
 
 from agent.cli.common import citer_for, eval_sets, map_jsonl
-from agent.core.errors import InputError
-from agent.questions.rules import ROLES
+from agent.core import ROLES, InputError
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def _model_for(settings: Any, templates_only: bool) -> Any:
     """A remote model when one is configured (only capable models draft rewrites); else None."""
     if templates_only or not str(settings.model).startswith(("openai:", "compat:")):
         return None
-    from agent.core.models import make_chat_model
+    from agent.core import make_chat_model
 
     return make_chat_model(settings.model, settings)
 
@@ -64,7 +63,7 @@ def _print_critique(c, rank: int | None = None) -> None:
 
 
 def run_sharpen(args, settings) -> int:
-    from agent.questions.sharpen import sharpen, sharpen_batch, split_questions
+    from agent.questions import sharpen, sharpen_batch, split_questions
 
     context = _cli_context(args)
     citer = citer_for(settings, purpose="critiques")
@@ -108,7 +107,7 @@ def _line_context(base: dict[str, Any], extra: Any) -> dict[str, Any]:
 def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: Any = None,
               model: Any = None) -> int:
     """One result line per input line; a bad line gets an ``error`` line and the rest still run."""
-    from agent.questions.sharpen import sharpen
+    from agent.questions import sharpen
 
     def handle(row: dict) -> dict:
         question = row.get("question")
@@ -121,7 +120,7 @@ def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: An
 
 
 def run_eval(args, settings) -> int:
-    from agent.questions.evaluate import default_sets, evaluate, format_report, load_examples
+    from agent.questions import default_sets, evaluate, format_report, load_examples
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
     citer = citer_for(settings, purpose="critiques")

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from agent.cli.common import citer_for
-from agent.core.errors import InputError
-from agent.rehearsal.personas import MEETINGS, PRESETS, ROLES, get_persona
+from agent.core import ROLES, InputError
+from agent.rehearsal import MEETINGS, PRESETS, get_persona
 
 MAX_TURN_CHARS = 2000
 MAX_TURNS = 60
@@ -77,8 +77,8 @@ def read_script(path: str) -> list[str]:
 
 def handle(args, settings) -> int:
     """Run one rehearsal and print the transcript and debrief."""
-    from agent.core.models import make_chat_model
-    from agent.rehearsal.engine import coach_note, end_rehearsal, persona_turn, start_rehearsal
+    from agent.core import make_chat_model
+    from agent.rehearsal import coach_note, end_rehearsal, persona_turn, start_rehearsal
     turns = read_script(args.script) if args.script else None
     seed = args.seed if args.seed is not None else (0 if turns else random.randrange(10_000))
     persona = get_persona(args.persona, seed)
@@ -97,7 +97,7 @@ def handle(args, settings) -> int:
 
 
 def _interactive(state, model, citer, args, seed: int) -> int:
-    from agent.rehearsal.engine import coach_note, end_rehearsal, persona_turn
+    from agent.rehearsal import coach_note, end_rehearsal, persona_turn
 
     persona = state.persona
     print(f"Meeting {persona.name} ({persona.title}, {persona.public_dict()['time_available']}). "

@@ -9,14 +9,14 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from agent.cli.common import citer_for, eval_sets, map_jsonl
-from agent.core.errors import InputError
+from agent.core import InputError
 
 log = logging.getLogger(__name__)
 
 
 def register(commands, evals) -> None:
     """Add the `read-room` command and the `eval roles` set."""
-    from agent.read_room.reading import OBSERVED_BEHAVIOURS
+    from agent.read_room import OBSERVED_BEHAVIOURS
 
     parser = commands.add_parser(
         "read-room", help="read meeting notes: is this person a mentor, coach, sponsor or connector?",
@@ -38,7 +38,7 @@ def register(commands, evals) -> None:
 
 
 def run_read_room(args, settings) -> int:
-    from agent.read_room.reading import read_room
+    from agent.read_room import read_room
 
     if args.jsonl:
         return run_jsonl(sys.stdin, sys.stdout)
@@ -93,7 +93,7 @@ def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
     Returns:
         0 when at least one line was read successfully, else 2.
     """
-    from agent.read_room.reading import read_room
+    from agent.read_room import read_room
 
     def handle(row: dict) -> dict:
         notes = row.get("notes")
@@ -110,7 +110,7 @@ def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
 
 
 def run_eval(args, settings) -> int:
-    from agent.read_room.evaluate import default_sets, evaluate, format_report, load_examples
+    from agent.read_room import default_sets, evaluate, format_report, load_examples
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
     reports = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from agent.core.store import Store
+from agent.core import Store
 
 USER_ID = "local"
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.core.errors import InputError, MentorPrepError
+from agent.core import InputError, MentorPrepError
 from agent.prep.sheet import ROLES, read_estimate, shorten
 
 
@@ -350,14 +350,14 @@ def updated_estimate(previous: dict | None, reading: Any) -> dict | None:
 
 
 def _capable(model: Any) -> bool:
-    from agent.core.models import is_capable
+    from agent.core import is_capable
 
     return is_capable(model)
 
 
 def _read_room(log: str) -> Any:
     try:
-        from agent.read_room.reading import read_room
+        from agent.read_room import read_room
     except ImportError:
         return None
     return read_room(log)
@@ -366,8 +366,7 @@ def _read_room(log: str) -> Any:
 def _smooth(model: Any, draft: str, facts: FollowUp, *, known: str) -> str | None:
     from langchain_core.messages import HumanMessage
 
-    from agent.core.prompts import load_prompt
-    from agent.core.streaming import complete_text
+    from agent.core import complete_text, load_prompt
 
     prompt = load_prompt("follow_up").render(draft=draft, specific_thing=facts.specific_thing,
                                              next_step=facts.next_step)

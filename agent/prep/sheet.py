@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from agent.core.errors import MentorPrepError
-from agent.core.vocabulary import ROLES, STAGES
+from agent.core import ROLES, STAGES, MentorPrepError
 from agent.prep.content import (
     A_STAGE,
     ASKS,
@@ -440,7 +439,7 @@ def suggest_questions(profile: dict, mentor: dict, role: str | None, goal: str) 
 
 def _sharpened(question: str, context: dict) -> list[str]:
     try:
-        from agent.questions.sharpen import sharpen
+        from agent.questions import sharpen
     except ImportError:
         return []
     try:
@@ -451,7 +450,7 @@ def _sharpened(question: str, context: dict) -> list[str]:
 
 def _flagged(question: str, context: dict) -> bool:
     try:
-        from agent.questions.sharpen import judge
+        from agent.questions import judge
     except ImportError:
         return False
     try:

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import re
 
-from agent.core.vocabulary import (  # noqa: F401 - re-exported for the question rules
-    BROAD_FIELDS,
-    FIELD_ABBREVIATIONS,
-    FIELD_TERMS,
-    FILLERS,
-    PRACTITIONERS,
-)
-from agent.core.vocabulary import STOPWORDS as _STOPWORDS
+from agent.core import FIELD_TERMS, FILLERS, PRACTITIONERS
+from agent.core import STOPWORDS as _STOPWORDS
 
 # Function words and fillers carry no target.
 STOPWORDS = _STOPWORDS | FILLERS

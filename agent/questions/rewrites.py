@@ -11,10 +11,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+from agent.core import BROAD_FIELDS, FIELD_ABBREVIATIONS
 from agent.questions.lexicon import (
-    BROAD_FIELDS,
     DOUBLED_FINAL,
-    FIELD_ABBREVIATIONS,
     FIELD_WORDS,
     GENERIC,
     GOAL_VERBS,

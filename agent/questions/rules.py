@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.core.vocabulary import ROLES  # noqa: F401 - part of this module's API
+from agent.core import ROLES  # noqa: F401 - part of this module's API
 from agent.questions.lexicon import (
     AUXILIARIES,
     FIELD_WORDS,

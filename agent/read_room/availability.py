@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from agent.core.vocabulary import HIGH, LOW, NUMBER_WORDS
+from agent.core import HIGH, LOW, NUMBER_WORDS
 from agent.read_room.cues import Cue, alt, cue
 
 _HIS = r"(?:his|her|their)"

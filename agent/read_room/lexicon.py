@@ -10,7 +10,7 @@ sign, 1 for ambient context. Availability cues live in ``agent.read_room.availab
 
 from __future__ import annotations
 
-from agent.core.vocabulary import COACH, CONNECTOR, HIGH, MENTOR, SPONSOR
+from agent.core import COACH, CONNECTOR, HIGH, MENTOR, SPONSOR
 from agent.read_room.availability import AVAILABILITY_CUES
 from agent.read_room.cues import Cue, alt, cue, gap
 

@@ -24,8 +24,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.core.errors import InputError
-from agent.core.vocabulary import COACH, CONNECTOR, HIGH, LOW, MENTOR, ROLES, SPONSOR, UNCLEAR
+from agent.core import COACH, CONNECTOR, HIGH, LOW, MENTOR, ROLES, SPONSOR, UNCLEAR, InputError
 from agent.read_room.cues import Hit, find_hits, fold
 from agent.read_room.guidance import AVAILABILITY_TIPS, ROLE_GUIDANCE, tiebreak_question
 from agent.read_room.lexicon import LEXICON

@@ -183,7 +183,7 @@ def _takes_up_offer(question: str, offers: str) -> bool:
 
 def _default_sharpener(state: Any = None, full: bool = False) -> Any:
     """The project's question sharpener, told what the user said about themselves (never the hidden role)."""
-    from agent.questions.sharpen import judge, sharpen
+    from agent.questions import judge, sharpen
 
     context = None
     if state is not None:
@@ -197,7 +197,7 @@ def critique_turn(text: str, sharpener: Any = None, offers: str = "") -> list[di
 
     Args:
         text: the user's line.
-        sharpener: ``question -> Critique``; defaults to :func:`agent.questions.sharpen`.
+        sharpener: ``question -> Critique``; defaults to :func:`agent.questions.critique`.
         offers: what the persona said before; a request for something already offered is not pumping.
     """
     sharpener = sharpener or _default_sharpener(full=True)
@@ -426,7 +426,7 @@ def build_debrief(state: Any, role_guess: str | None, *, citer: Any = None, shar
         state: the :class:`agent.rehearsal.engine.Rehearsal`.
         role_guess: the user's guess of the hidden role (None when they skipped it).
         citer: retriever for the sources of the suggestions (optional).
-        sharpener: ``question -> Critique``; defaults to :func:`agent.questions.sharpen`.
+        sharpener: ``question -> Critique``; defaults to :func:`agent.questions.critique`.
     """
     state.closed = True
     guess = (role_guess or "").strip().lower() or None

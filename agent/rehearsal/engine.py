@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.core.errors import InputError, MentorPrepError
+from agent.core import InputError, MentorPrepError
 from agent.rehearsal import beats as pb
 from agent.rehearsal import facts as pf
 from agent.rehearsal import utterances as ut
@@ -351,7 +351,7 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
     A capable model rewrites the whole draft. A weak one may only replace the lead (a plain pleasantry)
     with its own short reaction, and only when ``weak_opener`` is set.
     """
-    from agent.core.models import is_capable
+    from agent.core import is_capable
 
     try:
         if is_capable(model):

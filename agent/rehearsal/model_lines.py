@@ -58,7 +58,7 @@ def valid_opener(text: str, user_text: str) -> str | None:
 
 def weak_opener(model: Any, state: Any) -> str | None:
     """Ask the embedded model for a one-sentence reaction to the user's last line; None if unusable."""
-    from agent.core.streaming import complete_text
+    from agent.core import complete_text
 
     user_text = state.turns[-2].text if state.turns[-1].speaker == "persona" else state.turns[-1].text
     messages = [
@@ -99,8 +99,7 @@ def _cue_words(state: Any, beat: str) -> list[str]:
 
 def capable_reply(model: Any, state: Any, beat: str, draft: str) -> str | None:
     """Rephrase the draft with a capable model via ``prompts/persona.md``; None if the result is unusable."""
-    from agent.core.prompts import load_prompt
-    from agent.core.streaming import complete_text
+    from agent.core import complete_text, load_prompt
 
     persona = state.persona
     role_beat = f"{persona.role}.{beat}"

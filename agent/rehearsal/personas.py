@@ -10,9 +10,8 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 
-from agent.core.errors import InputError
-from agent.core.vocabulary import BROAD_FIELDS, PRACTITIONERS, ROLES
-from agent.core.vocabulary import SPECIALTIES as FIELD_NAMES
+from agent.core import BROAD_FIELDS, PRACTITIONERS, ROLES, InputError
+from agent.core import SPECIALTIES as FIELD_NAMES
 
 # Career areas that are not a field a trainee heads for.
 _NOT_TARGETS = frozenset({"patient care", "clinical research", "health policy", "quality improvement"})

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.core.vocabulary import FILLERS
-from agent.core.vocabulary import STOPWORDS as _STOPWORDS
+from agent.core import FILLERS
+from agent.core import STOPWORDS as _STOPWORDS
 
 STOPWORDS = _STOPWORDS | FILLERS
 # Words so common in any medical-career chat that sharing them proves nothing about listening.

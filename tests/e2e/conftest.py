@@ -18,7 +18,7 @@ class E2EApp:
     """The running app: its URL and a handle on its database (to set up and check sessions)."""
 
     def __init__(self, url: str, db_url: str) -> None:
-        from agent.core.store import Store
+        from agent.core import Store
 
         self.url = url
         self.store = Store(db_url)

@@ -24,13 +24,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agent.core.errors import InputError
-from agent.core.models import is_capable
-from agent.core.prompts import load_prompt
-from agent.core.streaming import stream_text
-from retrieval.extract import extract_passage
-from retrieval.keyword import tokenize
-from retrieval.search import Passage, is_relevant
+from agent.core import InputError, is_capable, load_prompt, stream_text
+from retrieval import Passage, extract_passage, is_relevant, tokenize
 
 K_RETRIEVE = 5
 MAX_PASSAGES_EXTRACTIVE = 3

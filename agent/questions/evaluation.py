@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.questions.critique import judge, sharpen
 from agent.questions.rules import FLAGS
-from agent.questions.sharpen import judge, sharpen
 
 LABELS = ("too_open", "googleable", "pumping", "no_flag")
 SET_NAMES = ("questions_dev", "questions_own")

@@ -18,8 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.core.errors import InputError
-from agent.core.vocabulary import stage_phrase
+from agent.core import InputError, stage_phrase
 from agent.questions.notes import detect_notes, has_personal_context, score
 from agent.questions.rewrites import (
     Goal,
@@ -183,7 +182,7 @@ def _is_capable(model: Any) -> bool:
     if model is None:
         return False
     try:
-        from agent.core.models import is_capable
+        from agent.core import is_capable
     except ImportError:
         return False
     try:
@@ -210,7 +209,7 @@ def parse_model_rewrites(text: str) -> list[str]:
 def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
     from langchain_core.messages import HumanMessage
 
-    from agent.core.prompts import load_prompt
+    from agent.core import load_prompt
 
     prompt = load_prompt("question_rewrite").render(
         question=critique.question, verdict=critique.verdict, flags=critique.flags,
