@@ -2,7 +2,7 @@
 
 Measures, in temporary folders (the project's own index is never touched):
 1. building the index from ``knowledge/`` with the real embedder (chunks/s), and an unchanged rebuild;
-2. query latency p50/p95 of ``Retriever.search`` (dense + BM25 + RRF) and of
+2. query latency p50/p95 of ``HybridRetriever.search`` (dense + BM25 + RRF) and of
    ``langchain_chroma.Chroma.similarity_search`` (dense only) over the same collection and queries;
 3. the same on a corpus replicated to >= 10,000 chunks. Replicas reuse the real chunks' embeddings with a
    little noise, so the big index is built in seconds instead of re-embedding everything.
@@ -58,7 +58,7 @@ def report(label: str, times: dict[str, list[float]]) -> None:
     p50, p95 = statistics.median(ours), percentile(ours, 0.95)
     b50, b95 = statistics.median(base), percentile(base, 0.95)
     print(f"{label}")
-    print(f"  hybrid Retriever.search        p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
+    print(f"  hybrid HybridRetriever.search        p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
     print(f"  langchain similarity_search    p50 {b50:7.2f} ms   p95 {b95:7.2f} ms")
     print(f"  ratio hybrid / baseline        p50 {p50 / b50:7.2f} x   p95 {p95 / b95:7.2f} x")
     print(f"  (query embedding alone         p50 {statistics.median(embed):7.2f} ms   "
@@ -107,7 +107,7 @@ def main() -> int:
 
     from retrieval import (
         LangChainEmbeddings,
-        Retriever,
+        HybridRetriever,
         build_index,
         default_sets,
         get_embedder,
@@ -131,7 +131,7 @@ def main() -> int:
         again = build_index(client, "bench_real", ROOT / "knowledge", embedder=embedder, progress=False)
         print(f"Rebuild, nothing changed: {again.seconds * 1000:.0f} ms, embedded {again.embedded}")
 
-        retriever = Retriever(lambda: client, "bench_real", embedder=embedder)
+        retriever = HybridRetriever(lambda: client, "bench_real", embedder=embedder)
         baseline = Chroma(collection_name="bench_real", client=client, embedding_function=LangChainEmbeddings())
         times = timed({"hybrid": lambda q: retriever.search(q, 3),
                        "baseline": lambda q: baseline.similarity_search(q, k=3),
@@ -148,7 +148,7 @@ def main() -> int:
         total = replicate(big_client, "bench_big", chunks, vectors, args.target)
         print(f"\nReplicated corpus: {total} chunks stored in {time.perf_counter() - start:.1f} s "
               "(precomputed embeddings + noise)")
-        big = Retriever(lambda: big_client, "bench_big", embedder=embedder)
+        big = HybridRetriever(lambda: big_client, "bench_big", embedder=embedder)
         start = time.perf_counter()
         big.search(queries[0], 3)
         print(f"First hybrid query (loads {total} records, builds BM25): {time.perf_counter() - start:.2f} s")

@@ -3,7 +3,7 @@
 - ``corpus``: parse ``knowledge/*.md`` (YAML front matter) into heading-level :class:`~retrieval.corpus.Chunk` s.
 - ``embeddings``: the shared all-MiniLM-L6-v2 embedder (one per process, thread-safe) and its Chroma adapter.
 - ``index``: Chroma client factory and the incremental build (only new or changed chunks are embedded).
-- ``keyword``: BM25 over chunks; ``search``: :class:`~retrieval.search.Retriever` (dense + BM25 fused by
+- ``keyword``: BM25 over chunks; ``search``: :class:`~retrieval.search.HybridRetriever` (dense + BM25 fused by
   reciprocal rank) and :class:`~retrieval.search.KeywordRetriever` (BM25 only, no index needed).
 - ``extract``: query-relevant sentences of a passage; ``evaluate``: hit@k on labelled query sets.
 
@@ -25,7 +25,8 @@ _EXPORTS = {
     "get_collection": "index", "open_client": "index",
     "tokenize": "keyword", "stem": "keyword", "BM25Index": "keyword",
     "extract_passage": "extract", "split_sentences": "extract",
-    "Passage": "search", "Retriever": "search", "KeywordRetriever": "search", "is_relevant": "search",
+    "Citer": "protocols", "Embeds": "protocols", "Retriever": "protocols",
+    "Passage": "search", "HybridRetriever": "search", "KeywordRetriever": "search", "is_relevant": "search",
     "make_retriever": "search", "relevance": "search", "rrf": "search",
     "default_sets": "evaluate", "hit_at_k": "evaluate", "load_examples": "evaluate",
     "HashEmbedder": "fakes",
@@ -34,7 +35,8 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers
     from retrieval.corpus import MAX_CHUNK_WORDS, TOPICS, Chunk, CorpusError, load_chunks, parse_document  # noqa: F401
-    from retrieval.search import KeywordRetriever, Passage, Retriever, is_relevant, make_retriever  # noqa: F401
+    from retrieval.protocols import Citer, Embeds, Retriever  # noqa: F401
+    from retrieval.search import HybridRetriever, KeywordRetriever, Passage, is_relevant, make_retriever  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

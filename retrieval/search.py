@@ -23,7 +23,7 @@ KEYWORD_WEIGHT = 1.0
 CANDIDATES = 40  # per ranking, before fusion
 FRESHNESS_SECONDS = 2.0
 RELEVANCE_THRESHOLD = 0.4
-KEYWORD_RELEVANCE_THRESHOLD = 0.3  # how often a Retriever checks whether the index was rebuilt
+KEYWORD_RELEVANCE_THRESHOLD = 0.3  # how often a HybridRetriever checks whether the index was rebuilt
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class KeywordRetriever:
             return False
 
 
-class Retriever:
+class HybridRetriever:
     """Hybrid retriever over a Chroma collection built by :func:`retrieval.index.build_index`.
 
     Dense results come from Chroma (with metadata ``where`` filters); BM25 runs over the same records,
@@ -278,6 +278,6 @@ def is_relevant(passage: Passage) -> bool:
     return relevance(passage) >= threshold
 
 
-def make_retriever(settings: Any) -> Retriever:
+def make_retriever(settings: Any) -> HybridRetriever:
     """The hybrid retriever for ``settings`` (connects to Chroma on first use, not here)."""
-    return Retriever(lambda: open_client(settings), settings.collection, location=describe_location(settings))
+    return HybridRetriever(lambda: open_client(settings), settings.collection, location=describe_location(settings))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import io
-import itertools
 import re
 import sys
 from pathlib import Path
@@ -297,26 +296,22 @@ def test_a_model_that_obeys_an_injection_cannot_leak_the_prompt_into_a_weak_mode
 
 
 def test_capable_model_gets_user_text_only_outside_the_system_message():
-    from langchain_core.language_models import GenericFakeChatModel
-    from pydantic import Field
-
-    from agent.core import is_capable
+    from agent.core import FakeChatModel, is_capable
     from agent.guidance import start_answer
     from retrieval import KeywordRetriever
 
-    class Recording(GenericFakeChatModel):
-        seen: list = Field(default_factory=list)
+    seen = []
 
-        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-            self.seen.append(messages)
-            return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+    def reply(messages):
+        seen.append(messages)
+        return "Plan a short agenda [1]."
 
-    model = Recording(messages=itertools.repeat("Plan a short agenda [1]."))
+    model = FakeChatModel(responses=[reply], capable=True)
     assert is_capable(model)
     pending = start_answer(INJECTIONS[2], KeywordRetriever(load_settings().knowledge_dir), model)
     pending.result()
     assert pending.mode == "synthesis"
-    messages = model.seen[0]
+    messages = seen[0]
     assert messages[0].type == "system" and "IGNORE ALL PREVIOUS" not in messages[0].content
     assert "instruction inside the user's text" in messages[0].content
     assert any("IGNORE ALL PREVIOUS" in m.content for m in messages[1:] if m.type == "human")
@@ -334,13 +329,11 @@ _OUT_OF_CHARACTER = re.compile(
 
 @pytest.mark.parametrize("capable", [False, True], ids=["weak-model", "obedient-capable-model"])
 def test_persona_stays_in_character_under_injection(capable):
-    from langchain_core.language_models import GenericFakeChatModel
-
     from agent.core import FakeChatModel
     from agent.rehearsal import PRESETS, persona_turn, start_rehearsal
 
     leak = "Sure. I am an AI assistant; my system prompt says I am a sponsor. Here are my instructions."
-    model = GenericFakeChatModel(messages=itertools.repeat(leak)) if capable else FakeChatModel(responses=[leak])
+    model = FakeChatModel(responses=[leak], capable=capable)
     # The last turn is harmless, so the model is asked; its leaking reply must be rejected too.
     turns = [*PERSONA_ATTACKS, "When you were at my stage, how did you choose your specialty?"]
     for pid in list(PRESETS)[:4]:

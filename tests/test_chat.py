@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from agent.__main__ import main as agent_main
 from agent.core import BackendError, FakeChatModel, InputError
@@ -20,9 +18,9 @@ def retriever(tmp_path) -> KeywordRetriever:
     return KeywordRetriever(write_corpus(tmp_path / "knowledge"))
 
 
-def capable(*replies: str) -> GenericFakeChatModel:
+def capable(*replies: str) -> FakeChatModel:
     """A scripted model that ``is_capable`` treats like a remote one."""
-    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+    return FakeChatModel(responses=list(replies), capable=True)
 
 
 def test_weak_model_answer_is_built_from_passages_with_citations(retriever):
@@ -124,11 +122,8 @@ def test_capable_prompt_carries_passages_profile_and_history(retriever, monkeypa
 
 
 def test_backend_failure_in_capable_mode_surfaces_as_backend_error(retriever):
-    class Broken(GenericFakeChatModel):
-        def _stream(self, *args, **kwargs):
-            raise ConnectionError("refused")
-
-    pending = start_answer("what does a sponsor do", retriever, Broken(messages=iter([])))
+    broken = FakeChatModel(responses=[ConnectionError("refused")], capable=True)
+    pending = start_answer("what does a sponsor do", retriever, broken)
     with pytest.raises(BackendError):
         list(pending.stream)
 
@@ -164,12 +159,12 @@ def test_hybrid_retriever_answers_with_sentence_embeddings(tmp_path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from retrieval import HashEmbedder, Retriever, build_index
+    from retrieval import HashEmbedder, HybridRetriever, build_index
 
     client = chromadb.PersistentClient(path=str(tmp_path / "c"), settings=ChromaSettings(anonymized_telemetry=False))
     embedder = HashEmbedder()
     build_index(client, "chat_kb", write_corpus(tmp_path / "kb"), embedder=embedder, progress=False)
-    hybrid = Retriever(lambda: client, "chat_kb", embedder=embedder)
+    hybrid = HybridRetriever(lambda: client, "chat_kb", embedder=embedder)
     embedder.embedded.clear()
     result = answer("what should I ask a sponsor about being a strong candidate", hybrid, FakeChatModel())
     assert result.mode == "extractive" and "[1]" in result.text

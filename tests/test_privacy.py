@@ -373,10 +373,13 @@ def test_factory_wraps_remote_models_so_the_server_never_sees_identifiers():
     assert is_capable(model)
 
 
-def test_factory_leaves_remote_models_unwrapped_when_redaction_is_off():
+def test_factory_sends_text_as_typed_when_redaction_is_off():
     with FaultServer("ok") as server:
-        assert isinstance(_remote(server), RedactingChatModel)
-        assert not isinstance(_remote(server, redact_remote=False), RedactingChatModel)
+        assert _remote(server).redact
+        unredacted = _remote(server, redact_remote=False)
+        assert not unredacted.redact and is_capable(unredacted)
+        unredacted.invoke([HumanMessage(PLANTED)])
+    assert _leaks(server)  # the user turned redaction off: what they typed is what the server gets
 
 
 def test_the_embedded_model_stays_local_and_unwrapped(settings):

@@ -216,13 +216,12 @@ def test_no_citer_means_no_citations_and_a_failing_citer_is_survivable():
     assert c.citations == [] and c.verdict == "too_open"
 
 
-def test_capable_model_rewrites_are_checked_and_topped_up(monkeypatch):
+def test_capable_model_rewrites_are_checked_and_topped_up():
     from agent.core import FakeChatModel
 
     good = "I'm a resident in internal medicine. What made you choose nephrology over cardiology?"
     reply = json.dumps(["Can you get me a spot in your fellowship?", good, "What is a nephrologist?"])
-    model = FakeChatModel(responses=[reply])
-    monkeypatch.setattr("agent.questions.critique._is_capable", lambda m: m is model)
+    model = FakeChatModel(responses=[reply], capable=True)
     c = sharpen("Can you get me a nephrology fellowship spot?", RESIDENT, model=model)
     assert c.rewrites[0] == good
     assert len(c.rewrites) == 3 and c.rewrite_source == "model+templates"
@@ -230,7 +229,7 @@ def test_capable_model_rewrites_are_checked_and_topped_up(monkeypatch):
     assert "Can you get me a nephrology fellowship spot?" in model.calls[0][-1]["content"]
 
 
-def test_weak_model_is_never_asked(monkeypatch):
+def test_weak_model_is_never_asked():
     from agent.core import FakeChatModel
 
     model = FakeChatModel(responses=["[]"])
@@ -238,11 +237,10 @@ def test_weak_model_is_never_asked(monkeypatch):
     assert model.calls == [] and c.rewrite_source == "templates"
 
 
-def test_failing_model_falls_back_to_templates(monkeypatch):
+def test_failing_model_falls_back_to_templates():
     from agent.core import FakeChatModel
 
-    model = FakeChatModel(responses=[RuntimeError("server down")])
-    monkeypatch.setattr("agent.questions.critique._is_capable", lambda m: True)
+    model = FakeChatModel(responses=[RuntimeError("server down")], capable=True)
     c = sharpen("What is your best advice?", model=model)
     assert len(c.rewrites) == 3 and c.rewrite_source == "templates"
 

@@ -346,24 +346,18 @@ class EchoDraftModel:
 
     @staticmethod
     def build(transform):
-        from langchain_core.language_models import BaseChatModel
-        from langchain_core.messages import AIMessage
-        from langchain_core.outputs import ChatGeneration, ChatResult
+        from agent.core import FakeChatModel
 
-        class _Echo(BaseChatModel):
-            seen: list = []
+        seen: list[str] = []
 
-            @property
-            def _llm_type(self) -> str:
-                return "echo-draft"
+        def reply(messages):
+            system = str(messages[0].content)
+            seen.append(system)
+            return transform(system.split("every name it contains:\n", 1)[1].split("\n\n", 1)[0])
 
-            def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-                system = str(messages[0].content)
-                self.seen.append(system)
-                draft = system.split("every name it contains:\n", 1)[1].split("\n\n", 1)[0]
-                return ChatResult(generations=[ChatGeneration(message=AIMessage(content=transform(draft)))])
-
-        return _Echo()
+        model = FakeChatModel(responses=[reply], capable=True)
+        model.__dict__["seen"] = seen  # what the model was sent, for the assertions
+        return model
 
 
 def _pair(model, turns, **kw):

@@ -11,7 +11,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from agent.core import InputError
-from retrieval import HashEmbedder, Retriever, build_index, get_collection
+from retrieval import HashEmbedder, HybridRetriever, build_index, get_collection
 from retrieval import __main__ as retrieval_cli
 
 DOCS = {
@@ -113,10 +113,10 @@ def test_if_missing_skips_a_filled_collection(corpus, client):
     assert get_collection(client, "kb_test").count() == 5
 
 
-def make(client, corpus) -> Retriever:
+def make(client, corpus) -> HybridRetriever:
     embedder = HashEmbedder()
     build_index(client, "kb_test", corpus, embedder=embedder, progress=False)
-    return Retriever(lambda: client, "kb_test", embedder=embedder)
+    return HybridRetriever(lambda: client, "kb_test", embedder=embedder)
 
 
 def test_hybrid_search_returns_passages_with_metadata(corpus, client):
@@ -159,7 +159,7 @@ def test_retriever_notices_a_rebuild(corpus, client):
 
 
 def test_missing_collection_is_not_ready(client):
-    retriever = Retriever(lambda: client, "not_built", embedder=HashEmbedder())
+    retriever = HybridRetriever(lambda: client, "not_built", embedder=HashEmbedder())
     assert not retriever.is_ready()
     status = retriever.status()
     assert status["ready"] is False and status["chunks"] == 0 and status["error"]

@@ -7,7 +7,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from agent.core import PROJECT_ROOT
-from retrieval import Retriever, build_index, default_sets, hit_at_k, load_examples
+from retrieval import HybridRetriever, build_index, default_sets, hit_at_k, load_examples
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ def retriever(tmp_path_factory):
     path = tmp_path_factory.mktemp("quality") / "chroma"
     client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
     build_index(client, "quality", PROJECT_ROOT / "knowledge", progress=False)
-    return Retriever(lambda: client, "quality")
+    return HybridRetriever(lambda: client, "quality")
 
 
 @pytest.mark.parametrize("name", ["dev", "own"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.core import load_settings
-from retrieval import HashEmbedder, Retriever, build_index, make_retriever, open_client
+from retrieval import HashEmbedder, HybridRetriever, build_index, make_retriever, open_client
 from tests.servers import free_port, running
 from tests.test_retrieval_index import write_corpus
 
@@ -31,7 +31,7 @@ def test_index_and_search_through_a_chroma_server(tmp_path):
         report = build_index(client, settings.collection, corpus, embedder=embedder, progress=False)
         assert report.embedded == 5
         assert build_index(client, settings.collection, corpus, embedder=embedder, progress=False).embedded == 0
-        retriever = Retriever(lambda: open_client(settings), settings.collection, embedder=embedder)
+        retriever = HybridRetriever(lambda: open_client(settings), settings.collection, embedder=embedder)
         assert retriever.is_ready() and retriever.status()["chunks"] == 5
         top = retriever.search("thank-you email after coffee", k=2, stage="resident")
         assert top[0].source_path == "knowledge/thanks.md"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from langchain_core.language_models import BaseChatModel
 
 from agent.core import Settings, Store
+from retrieval import Citer, Retriever
 
 
 @dataclass
@@ -24,9 +26,9 @@ class AppContext:
 
     settings: Settings
     store: Store
-    model: Any
-    retriever: Any
-    citer: Any
+    model: BaseChatModel
+    retriever: Retriever
+    citer: Citer | None
     session_id: str
     user_id: str
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.cli.common import citer_for
 from agent.core import InputError
+from retrieval import Citer
 
 PROFILE_HELP = ('JSON: {"name", "career_stage", "specialty", "goals", "mentors": [{"name", "specialty", '
                 '"setting", "notes", "role_estimate"?, "observations"?, "kept_questions"?}], "kept_questions"?}')
@@ -86,7 +87,7 @@ def _observations(mentor: dict[str, Any]) -> str:
     return "\n".join(map(str, raw)) if isinstance(raw, list) else str(raw)
 
 
-def _role_estimate(mentor: dict[str, Any], citer: Any) -> dict | None:
+def _role_estimate(mentor: dict[str, Any], citer: Citer | None) -> dict | None:
     if mentor.get("role_estimate"):
         return mentor["role_estimate"]
     notes = _observations(mentor).strip()

@@ -7,8 +7,11 @@ import logging
 import sys
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+
 from agent.cli.common import citer_for, eval_sets, map_jsonl
 from agent.core import ROLES, InputError
+from retrieval import Citer
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +107,8 @@ def _line_context(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     return {**base, **extra}
 
 
-def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: Any = None,
-              model: Any = None) -> int:
+def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: Citer | None = None,
+              model: BaseChatModel | None = None) -> int:
     """One result line per input line; a bad line gets an ``error`` line and the rest still run."""
     from agent.questions import sharpen
 

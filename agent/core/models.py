@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr
@@ -64,6 +66,7 @@ class LocalChatModel(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 256
     temperature: float = 0.3
+    capable: bool = False  # too small to write for the user; it may only phrase what code decided
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @property
@@ -113,13 +116,18 @@ class LocalChatModel(BaseChatModel):
             yield chunk
 
 
-class FakeChatModel(BaseChatModel):
-    """Scripted model for tests: replies in order, streams word by word, records what it was sent.
+class FakeChatModel(GenericFakeChatModel):
+    """The one scripted model for tests: LangChain's ``GenericFakeChatModel`` plus what our tests need.
 
-    A response that is an Exception instance is raised instead of returned.
+    Replies come from ``responses`` in order (the last one repeats): a string, an ``AIMessage`` (with
+    ``tool_calls`` it drives a tool-calling agent), an exception (raised), or a callable that gets the
+    messages and returns one of those. Every call's messages are
+    recorded in ``calls``. ``capable`` says whether engines should trust it like a remote model.
     """
 
     responses: list[Any] = Field(default_factory=lambda: ["This is a scripted reply."])
+    messages: Any = None
+    capable: bool = False
     calls: list[list[dict[str, str]]] = Field(default_factory=list)
     _index: int = PrivateAttr(default=0)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
@@ -132,20 +140,32 @@ class FakeChatModel(BaseChatModel):
     def model_name(self) -> str:
         return "fake"
 
-    def _next(self, messages: Sequence[BaseMessage]) -> str:
+    def bind_tools(self, tools: Any, **kwargs: Any) -> FakeChatModel:
+        """Tools are ignored: the script already says which tool calls to make."""
+        return self
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
         with self._lock:
             self.calls.append(to_openai_messages(messages))
             reply = self.responses[min(self._index, len(self.responses) - 1)]
             self._index += 1
+        if callable(reply) and not isinstance(reply, BaseException | AIMessage):
+            reply = reply(messages)
         if isinstance(reply, BaseException):
             raise reply
-        return str(reply)
-
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next(messages)))])
+        message = reply if isinstance(reply, AIMessage) else AIMessage(content=str(reply))
+        return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any):
-        words = self._next(messages).split(" ")
+        result = self._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        message = result.generations[0].message
+        if getattr(message, "tool_calls", None):  # one chunk carrying the whole tool call
+            yield ChatGenerationChunk(message=AIMessageChunk(
+                content=message.content, id=message.id,
+                tool_call_chunks=[{"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                                  for i, c in enumerate(message.tool_calls)]))
+            return
+        words = str(message.content).split(" ")
         for i, word in enumerate(words):
             yield ChatGenerationChunk(message=AIMessageChunk(content=word if i == 0 else " " + word))
 
@@ -162,12 +182,11 @@ def _openai(settings: Settings, name: str, base_url: str | None) -> BaseChatMode
         streaming=True,
         temperature=0.3,
     )
-    if settings.redact_remote:
-        # Likely patient identifiers never leave the machine; the embedded model is local and needs no wrapper.
-        from agent.core.privacy import RedactingChatModel
+    # Likely patient identifiers never leave the machine (unless MENTORPREP_REDACT=0); the embedded model is
+    # local and needs no wrapper.
+    from agent.core.privacy import RedactingChatModel
 
-        return RedactingChatModel(inner=model)
-    return model
+    return RedactingChatModel(inner=model, redact=settings.redact_remote)
 
 
 def make_chat_model(spec: str | None = None, settings: Settings | None = None) -> BaseChatModel:
@@ -199,9 +218,13 @@ def make_chat_model(spec: str | None = None, settings: Settings | None = None) -
     raise ConfigError(f"Unknown model {spec!r}: use 'local', 'openai:<model>', 'compat:<model>' or 'fake'.")
 
 
-def is_capable(model: BaseChatModel) -> bool:
-    """True when the model can be trusted to synthesise (remote models), False for the embedded/fake ones."""
-    return not isinstance(model, LocalChatModel | FakeChatModel)
+def is_capable(model: Any) -> bool:
+    """Whether ``model`` may write free text for the user (synthesis, rewrites, persona lines).
+
+    The one place this is asked. Each wrapper declares it: remote models are capable, the embedded model is
+    not, the fake says what a test needs. Anything else (None, an unknown object) counts as not capable.
+    """
+    return bool(getattr(model, "capable", False))
 
 
 def model_label(model: BaseChatModel) -> str:

@@ -453,10 +453,15 @@ class RedactingChatModel(BaseChatModel):
     """
 
     inner: BaseChatModel
+    redact: bool = True  # MENTORPREP_REDACT=0 turns redaction off; the wrapper still marks the model remote
+    capable: bool = True  # a remote model may write for the user; see agent.core.models.is_capable
 
     @property
     def _llm_type(self) -> str:
         return "mentorprep-redacting"
+
+    def _outgoing(self, messages: list[BaseMessage]) -> list[BaseMessage]:
+        return redact_messages(messages) if self.redact else list(messages)
 
     @property
     def model_name(self) -> str:
@@ -476,7 +481,7 @@ class RedactingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        reply = self.inner.invoke(redact_messages(messages), stop=stop, **kwargs)
+        reply = self.inner.invoke(self._outgoing(messages), stop=stop, **kwargs)
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=reply.content)
         return ChatResult(generations=[ChatGeneration(message=reply)])
@@ -488,7 +493,7 @@ class RedactingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        for piece in self.inner.stream(redact_messages(messages), stop=stop, **kwargs):
+        for piece in self.inner.stream(self._outgoing(messages), stop=stop, **kwargs):
             chunk = ChatGenerationChunk(message=piece)
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)

@@ -22,10 +22,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from agent.core import InputError, is_capable, load_prompt, stream_text
-from retrieval import Passage, extract_passage, is_relevant, tokenize
+from retrieval import Passage, Retriever, extract_passage, is_relevant, tokenize
 
 K_RETRIEVE = 5
 MAX_PASSAGES_EXTRACTIVE = 3
@@ -154,8 +155,8 @@ class PendingAnswer:
         return [c.to_dict() for c in self.citations]
 
 
-def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[str, Any] | None = None,
-                 history: Sequence[Any] | None = None) -> PendingAnswer:
+def start_answer(question: str, retriever: Retriever, model: BaseChatModel, *,
+                 profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None) -> PendingAnswer:
     """Retrieve passages for ``question`` and start streaming a grounded answer.
 
     Args:
@@ -188,8 +189,8 @@ def start_answer(question: str, retriever: Any, model: Any, *, profile: Mapping[
     return PendingAnswer("extractive", citations, _extractive(question, chosen, retriever, model))
 
 
-def answer(question: str, retriever: Any, model: Any, *, profile: Mapping[str, Any] | None = None,
-           history: Sequence[Any] | None = None) -> Answer:
+def answer(question: str, retriever: Retriever, model: BaseChatModel, *,
+           profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None) -> Answer:
     """Retrieve and answer in one call (no streaming). See :func:`start_answer`."""
     return start_answer(question, retriever, model, profile=profile, history=history).result()
 
@@ -200,7 +201,7 @@ def cited_numbers(text: str, limit: int) -> set[int]:
     return {n for n in found if 1 <= n <= limit}
 
 
-def _extractive(question: str, passages: list[Passage], retriever: Any, model: Any) -> Iterator[str]:
+def _extractive(question: str, passages: list[Passage], retriever: Retriever, model: BaseChatModel) -> Iterator[str]:
     yield _framing(question, model, " ".join(p.text for p in passages))
     embed = getattr(retriever, "embed", None)
     seen: set[str] = set()
@@ -211,7 +212,7 @@ def _extractive(question: str, passages: list[Passage], retriever: Any, model: A
             yield f"\n\n- {body} [{n}]"
 
 
-def _framing(question: str, model: Any, grounding: str) -> str:
+def _framing(question: str, model: BaseChatModel, grounding: str) -> str:
     """One framing sentence from the weak model, or the fixed one when it fails or looks wrong."""
     prompt = load_prompt("grounded_answer").render(mode="frame", question=question[:300], passages="",
                                                    profile="")

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agent.core import InputError, MentorPrepError
+from langchain_core.language_models import BaseChatModel
+
+from agent.core import InputError, MentorPrepError, is_capable
 from agent.prep.sheet import ROLES, read_estimate, shorten
 
 
@@ -290,7 +292,7 @@ def check_note(text: str, draft: str, *, specific_thing: str, next_step: str, kn
 
 
 def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | None = None,
-                    model: Any = None, polish_weak: bool = False) -> FollowUp:
+                    model: BaseChatModel | None = None, polish_weak: bool = False) -> FollowUp:
     """Draft the thank-you note from a few logged lines, and read the role from them.
 
     The note always comes from a template over facts extracted by rules. A model may only smooth its
@@ -328,7 +330,7 @@ def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | Non
     missing = [k for k, v in (("specific_thing", specific), ("next_step", next_step)) if not v]
     result = FollowUp(note=draft, specific_thing=specific, next_step=next_step, role_reading=reading,
                       missing=missing)
-    if model is not None and (polish_weak or _capable(model)):
+    if model is not None and (polish_weak or is_capable(model)):
         known = f"{draft}\n{log}\n{(mentor or {}).get('name', '')}\n{(profile or {}).get('name', '')}"
         smoothed = _smooth(model, draft, result, known=known)
         if smoothed:
@@ -349,12 +351,6 @@ def updated_estimate(previous: dict | None, reading: Any) -> dict | None:
     return new
 
 
-def _capable(model: Any) -> bool:
-    from agent.core import is_capable
-
-    return is_capable(model)
-
-
 def _read_room(log: str) -> Any:
     try:
         from agent.read_room import read_room
@@ -363,7 +359,7 @@ def _read_room(log: str) -> Any:
     return read_room(log)
 
 
-def _smooth(model: Any, draft: str, facts: FollowUp, *, known: str) -> str | None:
+def _smooth(model: BaseChatModel, draft: str, facts: FollowUp, *, known: str) -> str | None:
     from langchain_core.messages import HumanMessage
 
     from agent.core import complete_text, load_prompt

@@ -29,6 +29,7 @@ from agent.prep.content import (
     ROLE_SUMMARY,
     SUGGESTED,
 )
+from retrieval import Citer
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
 SECTION_TITLES = ("Your goal", "Who you are meeting", "Questions, in order", "Cues to watch for", "Your ask",
@@ -68,7 +69,7 @@ class Citations:
         stage: the user's career stage, tried first as a filter when it is a known stage.
     """
 
-    def __init__(self, citer: Any, stage: str | None = None) -> None:
+    def __init__(self, citer: Citer | None, stage: str | None = None) -> None:
         self.citer = citer
         self.stage = stage if stage in STAGES else None
         self._refs: dict[str, dict[str, Any]] = {}
@@ -270,7 +271,7 @@ def _question_texts(kept: Iterable[Any]) -> list[str]:
 
 
 def build_prep_sheet(profile: dict | None, mentor: dict, kept_questions: Iterable[Any], *, goal: str = "",
-                     citer: Any, meeting: dict | None = None) -> PrepSheet:
+                     citer: Citer | None, meeting: dict | None = None) -> PrepSheet:
     """Assemble the one-page prep sheet for a meeting with ``mentor``.
 
     Args:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.prep.sheet import ROLES, Citations, Reference, read_estimate
+from retrieval import Citer
 
 SETTINGS = ("clinical", "research", "academic")
 
@@ -100,7 +101,7 @@ class TeamMap:
                 "rows": list(self.rows), "references": [r.to_dict() for r in self.references]}
 
 
-def team_map(mentors: Iterable[dict], *, citer: Any, stage: str | None = None) -> TeamMap:
+def team_map(mentors: Iterable[dict], *, citer: Citer | None, stage: str | None = None) -> TeamMap:
     """Map the user's mentors onto roles and settings and suggest how to fill each gap.
 
     Args:

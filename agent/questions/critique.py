@@ -18,7 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.core import InputError, stage_phrase
+from langchain_core.language_models import BaseChatModel
+
+from agent.core import InputError, is_capable, stage_phrase
 from agent.questions.notes import detect_notes, has_personal_context, score
 from agent.questions.rewrites import (
     Goal,
@@ -29,6 +31,7 @@ from agent.questions.rewrites import (
     template_choices,
 )
 from agent.questions.rules import FLAGS, ROLES, detect_flags, parse
+from retrieval import Citer
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +149,7 @@ def judge(question: str, context: QuestionContext | Mapping[str, Any] | None = N
                     score=score(flags, notes, p), explanation=_EXPLAIN[verdict])
 
 
-def _cite(citer: Any, verdict: str, notes: list[str], role: str) -> list[dict[str, str]]:
+def _cite(citer: Citer | None, verdict: str, notes: list[str], role: str) -> list[dict[str, str]]:
     if citer is None:
         return []
     searches = [(_QUERIES[verdict], "question-quality")]
@@ -178,19 +181,6 @@ def _explain(critique: Critique, citations: list[dict[str, str]]) -> str:
     return " ".join(parts)
 
 
-def _is_capable(model: Any) -> bool:
-    if model is None:
-        return False
-    try:
-        from agent.core import is_capable
-    except ImportError:
-        return False
-    try:
-        return bool(is_capable(model))
-    except Exception:  # an unknown object is treated as a weak model
-        return False
-
-
 def parse_model_rewrites(text: str) -> list[str]:
     """Rewrites from a model reply: a JSON list, or one per line (bullets and numbers stripped)."""
     text = text.strip()
@@ -206,7 +196,7 @@ def parse_model_rewrites(text: str) -> list[str]:
     return [ln for ln in lines if ln.endswith("?") and len(ln) > 15]
 
 
-def _model_drafts(model: Any, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
+def _model_drafts(model: BaseChatModel, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
     from langchain_core.messages import HumanMessage
 
     from agent.core import load_prompt
@@ -334,7 +324,7 @@ def _keep_flag_free(drafts: Iterable[str], ctx: QuestionContext, want: int, have
 
 
 def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None = None, *,
-            citer: Any = None, model: Any = None, rewrites: int = 3) -> Critique:
+            citer: Citer | None = None, model: BaseChatModel | None = None, rewrites: int = 3) -> Critique:
     """Judge a question, explain the verdict with sources, and propose flag-free rewrites.
 
     Args:
@@ -363,7 +353,7 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
     drafts = _template_drafts(critique, ctx)
     critique.subject = drafts.subject
     kept: list[str] = []
-    if _is_capable(model):
+    if is_capable(model):
         try:
             model_drafts = _model_drafts(model, critique, ctx, drafts.subject or "")
             kept = _keep_flag_free(model_drafts, ctx, rewrites, [])
@@ -382,7 +372,7 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
 
 
 def sharpen_batch(questions: Iterable[str], context: QuestionContext | Mapping[str, Any] | None = None, *,
-                  citer: Any = None, model: Any = None, rewrites: int = 3) -> list[Critique]:
+                  citer: Citer | None = None, model: BaseChatModel | None = None, rewrites: int = 3) -> list[Critique]:
     """Sharpen several questions and rank them best first (by score; ties keep the input order).
 
     Empty entries are skipped.

@@ -14,6 +14,7 @@ from typing import Any
 
 from agent.questions.critique import judge, sharpen
 from agent.questions.rules import FLAGS
+from retrieval import Citer
 
 LABELS = ("too_open", "googleable", "pumping", "no_flag")
 SET_NAMES = ("questions_dev", "questions_own")
@@ -70,7 +71,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def evaluate(examples: Iterable[Mapping[str, Any]], *, check_rewrites: bool = True,
-             citer: Any = None) -> Report:
+             citer: Citer | None = None) -> Report:
     """Score the rules on labelled examples and re-check every rewrite they propose."""
     counts = {label: [0, 0, 0] for label in LABELS}  # tp, fp, fn
     checked = passed = n = 0

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.rehearsal import utterances as ut
+from retrieval import Citer
+
+if TYPE_CHECKING:
+    from agent.rehearsal.engine import Rehearsal
 
 ROLE_SUMMARY = {
     "mentor": "a traditional mentor: invested in you as a whole person, sharing their own story and wanting "
@@ -181,7 +185,7 @@ def _takes_up_offer(question: str, offers: str) -> bool:
     return any(re.search(f, question, re.I) and re.search(f, offers, re.I) for f in _OFFER_FAMILIES)
 
 
-def _default_sharpener(state: Any = None, full: bool = False) -> Any:
+def _default_sharpener(state: Rehearsal | None = None, full: bool = False) -> Any:
     """The project's question sharpener, told what the user said about themselves (never the hidden role)."""
     from agent.questions import judge, sharpen
 
@@ -211,7 +215,7 @@ def _offers_before(turns: list, index: int) -> str:
     return " ".join(t.text for t in turns[:index] if t.speaker == "persona" and t.beat != "open")
 
 
-def _source(citer: Any, query: str, topic: str) -> dict | None:
+def _source(citer: Citer | None, query: str, topic: str) -> dict | None:
     if citer is None:
         return None
     try:
@@ -226,7 +230,8 @@ def _source(citer: Any, query: str, topic: str) -> dict | None:
             "citation": sources[0] if sources else ""}
 
 
-def coach_note(user_text: str, state: Any, citer: Any = None, *, sharpener: Any = None) -> CoachingNote | None:
+def coach_note(user_text: str, state: Rehearsal, citer: Citer | None = None, *,
+               sharpener: Any = None) -> CoachingNote | None:
     """Live coaching for the user's latest line: question verdicts plus at most one tip with a source.
 
     Call it after the line was added to ``state`` (i.e. after :func:`agent.rehearsal.engine.persona_turn`) or
@@ -278,7 +283,7 @@ def _next_step_turns(role: str, turns: list) -> list[int]:
     return [i for i, t in enumerate(turns) if t.speaker == "user" and pattern.search(t.text)]
 
 
-def _questions_by_turn(state: Any, sharpener: Any) -> list[tuple[int, dict]]:
+def _questions_by_turn(state: Rehearsal, sharpener: Any) -> list[tuple[int, dict]]:
     """(turn index, critique) for every question the user asked; reuses live-coaching results."""
     found = []
     for i, turn in state.user_turns():
@@ -289,7 +294,7 @@ def _questions_by_turn(state: Any, sharpener: Any) -> list[tuple[int, dict]]:
     return found
 
 
-def _check_introduced(state: Any) -> Check:
+def _check_introduced(state: Rehearsal) -> Check:
     label = CHECKS["introduced"][0]
     early = state.user_turns()[:2]
     intro = next((i for i, t in early if ut.read(t.text).intro), None)
@@ -303,7 +308,7 @@ def _check_introduced(state: Any) -> Check:
     return Check("introduced", label, False, f"Your opening lines never said {missing}.", cited)
 
 
-def _check_strong(state: Any, asked: list[tuple[int, dict]]) -> Check:
+def _check_strong(state: Rehearsal, asked: list[tuple[int, dict]]) -> Check:
     label = CHECKS["strong_questions"][0]
     strong = [(i, q) for i, q in asked if q["verdict"] == "strong"]
     if len(strong) >= 2:
@@ -320,7 +325,7 @@ def _check_strong(state: Any, asked: list[tuple[int, dict]]) -> Check:
     return Check("strong_questions", label, False, why, cited)
 
 
-def _check_pumping(state: Any, asked: list[tuple[int, dict]]) -> Check:
+def _check_pumping(state: Rehearsal, asked: list[tuple[int, dict]]) -> Check:
     label = CHECKS["no_pumping"][0]
     pumped = [(i, q) for i, q in asked if "pumping" in q["flags"]]
     if pumped:
@@ -332,7 +337,7 @@ def _check_pumping(state: Any, asked: list[tuple[int, dict]]) -> Check:
     return Check("no_pumping", label, True, why, cited)
 
 
-def _check_followed_up(state: Any) -> Check:
+def _check_followed_up(state: Rehearsal) -> Check:
     label = CHECKS["followed_up"][0]
     turns = state.turns
     for i, turn in state.user_turns():
@@ -352,7 +357,7 @@ def _check_followed_up(state: Any) -> Check:
     return Check("followed_up", label, False, why, cited)
 
 
-def _check_role(state: Any, guess: str | None, evidence: list[dict]) -> Check:
+def _check_role(state: Rehearsal, guess: str | None, evidence: list[dict]) -> Check:
     label = CHECKS["read_role"][0]
     role = state.persona.role
     summary = role_summary(role, state.persona.busy)
@@ -362,7 +367,7 @@ def _check_role(state: Any, guess: str | None, evidence: list[dict]) -> Check:
     return Check("read_role", label, False, f"{said}; they were {summary}.", evidence)
 
 
-def _check_next_step(state: Any, asked: list[tuple[int, dict]]) -> Check:
+def _check_next_step(state: Rehearsal, asked: list[tuple[int, dict]]) -> Check:
     label = CHECKS["next_step"][0]
     role, turns = state.persona.role, state.turns
     pumped = {i for i, q in asked if "pumping" in q["flags"]}
@@ -392,7 +397,7 @@ def _check_next_step(state: Any, asked: list[tuple[int, dict]]) -> Check:
     return Check("next_step", label, False, f"No next step was proposed; {NEXT_STEP_HINT[role]}.", cited)
 
 
-def _check_thanked(state: Any) -> Check:
+def _check_thanked(state: Rehearsal) -> Check:
     label = CHECKS["thanked"][0]
     thanked = [i for i, t in state.user_turns() if ut.thanks(t.text)]
     if thanked:
@@ -402,7 +407,7 @@ def _check_thanked(state: Any) -> Check:
     return Check("thanked", label, False, "You never thanked them for their time.", cited)
 
 
-def _role_evidence(state: Any) -> list[dict]:
+def _role_evidence(state: Rehearsal) -> list[dict]:
     signature = SIGNATURE_BEATS[state.persona.role]
     picks = [i for i, t in enumerate(state.turns) if t.speaker == "persona" and t.beat in signature]
     picks.sort(key=lambda i: signature.index(state.turns[i].beat))
@@ -419,7 +424,8 @@ EXTRA_TIPS = (
 )
 
 
-def build_debrief(state: Any, role_guess: str | None, *, citer: Any = None, sharpener: Any = None) -> Debrief:
+def build_debrief(state: Rehearsal, role_guess: str | None, *, citer: Citer | None = None,
+                  sharpener: Any = None) -> Debrief:
     """Score a finished rehearsal.
 
     Args:

@@ -16,11 +16,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+
 from agent.core import InputError, MentorPrepError
 from agent.rehearsal import beats as pb
 from agent.rehearsal import facts as pf
 from agent.rehearsal import utterances as ut
 from agent.rehearsal.personas import MEETINGS, Persona
+from retrieval import Citer
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +138,7 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
     return state
 
 
-def persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None,
+def persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatModel | None = None, citer: Citer | None = None,
                  weak_opener: bool = False) -> Turn:
     """Record the user's line and return the persona's reply (also appended to ``state.turns``).
 
@@ -205,8 +208,8 @@ def _time_cue(state: Rehearsal, rng: random.Random) -> str:
     return cue
 
 
-def stream_persona_turn(state: Rehearsal, user_text: str, *, model: Any = None, citer: Any = None,
-                        weak_opener: bool = False) -> Iterator[str]:
+def stream_persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatModel | None = None,
+                        citer: Citer | None = None, weak_opener: bool = False) -> Iterator[str]:
     """Like :func:`persona_turn` but yields the reply in small chunks (for ``st.write_stream``).
 
     The reply is checked as a whole before anything is shown, so the chunks are released after validation.
@@ -344,7 +347,7 @@ def _more(state: Rehearsal, beat_id: str, rng: random.Random) -> str:
     return choice
 
 
-def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: list[str], lead: str,
+def _model_reply(model: BaseChatModel, state: Rehearsal, beat: str, draft: str, parts: list[str], lead: str,
                  weak_opener: bool) -> str | None:
     """A model-phrased reply, or None to keep the draft.
 
@@ -371,14 +374,14 @@ def _model_reply(model: Any, state: Rehearsal, beat: str, draft: str, parts: lis
     return " ".join([opener, *(p for p in parts if p and p is not lead)])
 
 
-def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Any = None, sharpener: Any = None):
+def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Citer | None = None, sharpener: Any = None):
     """Close the rehearsal and score it; see :func:`agent.rehearsal.debrief.build_debrief`."""
     from agent.rehearsal.debrief import build_debrief
 
     return build_debrief(state, role_guess, citer=citer, sharpener=sharpener)
 
 
-def coach_note(user_text: str, state: Rehearsal, citer: Any = None, *, sharpener: Any = None):
+def coach_note(user_text: str, state: Rehearsal, citer: Citer | None = None, *, sharpener: Any = None):
     """Live coaching for one user line; see :func:`agent.rehearsal.debrief.coach_note`."""
     from agent.rehearsal.debrief import coach_note as note
 

@@ -8,13 +8,17 @@ states a role, invents names or numbers, or loses the beat's substance.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from agent.rehearsal import beats as pb
 from agent.rehearsal import utterances as ut
 from agent.rehearsal.personas import AVAILABILITY, MEETINGS
+
+if TYPE_CHECKING:
+    from agent.rehearsal.engine import Rehearsal
 
 _META = re.compile(
     r"\b(ai|a\.i\.|assistant|language model|llm|chatbot|instructions?|prompt|persona|role[- ]?play|"
@@ -28,12 +32,12 @@ OPENER_MAX_TOKENS = 24
 _SENTENCE_ENDS = (".", "!", "?", "\n")
 
 
-def _known_surnames(state: Any) -> set[str]:
+def _known_surnames(state: Rehearsal) -> set[str]:
     names = [c["name"] for c in state.facts.get("contacts", [])] + [state.facts.get("ally", ""), state.persona.name]
     return {n.split()[-1].lower() for n in names if n}
 
 
-def _names_ok(text: str, state: Any, draft: str) -> bool:
+def _names_ok(text: str, state: Rehearsal, draft: str) -> bool:
     known = _known_surnames(state)
     for first, last in _NAME.findall(text):
         if (last or first).lower() not in known:
@@ -56,7 +60,7 @@ def valid_opener(text: str, user_text: str) -> str | None:
     return first
 
 
-def weak_opener(model: Any, state: Any) -> str | None:
+def weak_opener(model: BaseChatModel, state: Rehearsal) -> str | None:
     """Ask the embedded model for a one-sentence reaction to the user's last line; None if unusable."""
     from agent.core import complete_text
 
@@ -72,7 +76,7 @@ def weak_opener(model: Any, state: Any) -> str | None:
     return valid_opener(text if text[-1:] in _SENTENCE_ENDS else text + ".", user_text)
 
 
-def valid_reply(text: str, state: Any, beat: str, draft: str) -> str | None:
+def valid_reply(text: str, state: Rehearsal, beat: str, draft: str) -> str | None:
     """A capable model's reply when it stays in character and keeps the beat, else None."""
     reply = " ".join((text or "").split()).strip().strip('"')
     words = reply.split()
@@ -87,7 +91,7 @@ def valid_reply(text: str, state: Any, beat: str, draft: str) -> str | None:
     return reply
 
 
-def _cue_words(state: Any, beat: str) -> list[str]:
+def _cue_words(state: Rehearsal, beat: str) -> list[str]:
     from agent.rehearsal.facts import slots as fill
 
     spec = pb.BEATS[state.persona.role].get("close" if beat == "after" else beat)
@@ -97,7 +101,7 @@ def _cue_words(state: Any, beat: str) -> list[str]:
     return [c.format(**values) for c in spec.cues]
 
 
-def capable_reply(model: Any, state: Any, beat: str, draft: str) -> str | None:
+def capable_reply(model: BaseChatModel, state: Rehearsal, beat: str, draft: str) -> str | None:
     """Rephrase the draft with a capable model via ``prompts/persona.md``; None if the result is unusable."""
     from agent.core import complete_text, load_prompt
 
