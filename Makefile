@@ -10,9 +10,14 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# llama-cpp-python compiles on install. Build it portable (AVX2, not -march=native) and never from pip's wheel
+# cache: some virtual CPUs advertise AMX tiles that trap at run time, and a native or cached build uses them.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 # torch goes first and pinned: a CPU build is on local disk; an unpinned torch pulls CUDA.
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet torch==2.13.0
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]>=0.3.16,<0.4'
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
