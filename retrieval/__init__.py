@@ -29,7 +29,6 @@ _EXPORTS = {
     "Passage": "search", "HybridRetriever": "search", "KeywordRetriever": "search", "is_relevant": "search",
     "make_retriever": "search", "relevance": "search", "rrf": "search",
     "default_sets": "evaluate", "hit_at_k": "evaluate", "load_examples": "evaluate",
-    "HashEmbedder": "fakes",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -159,7 +159,8 @@ def test_hybrid_retriever_answers_with_sentence_embeddings(tmp_path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from retrieval import HashEmbedder, HybridRetriever, build_index
+    from retrieval import HybridRetriever, build_index
+    from tests.fakes import HashEmbedder
 
     client = chromadb.PersistentClient(path=str(tmp_path / "c"), settings=ChromaSettings(anonymized_telemetry=False))
     embedder = HashEmbedder()

@@ -11,8 +11,9 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from agent.core import InputError
-from retrieval import HashEmbedder, HybridRetriever, build_index, get_collection
+from retrieval import HybridRetriever, build_index, get_collection
 from retrieval import __main__ as retrieval_cli
+from tests.fakes import HashEmbedder
 
 DOCS = {
     "sponsors.md": """---

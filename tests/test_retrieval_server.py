@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.core import load_settings
-from retrieval import HashEmbedder, HybridRetriever, build_index, make_retriever, open_client
+from retrieval import HybridRetriever, build_index, make_retriever, open_client
+from tests.fakes import HashEmbedder
 from tests.servers import free_port, running
 from tests.test_retrieval_index import write_corpus
 

@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from agent.core import InputError, is_capable, load_prompt, stream_text
-from retrieval import Passage, Retriever, extract_passage, is_relevant, tokenize
+from retrieval import Embeds, Passage, Retriever, extract_passage, is_relevant, tokenize
 
 K_RETRIEVE = 5
 MAX_PASSAGES_EXTRACTIVE = 3
@@ -203,7 +203,7 @@ def cited_numbers(text: str, limit: int) -> set[int]:
 
 def _extractive(question: str, passages: list[Passage], retriever: Retriever, model: BaseChatModel) -> Iterator[str]:
     yield _framing(question, model, " ".join(p.text for p in passages))
-    embed = getattr(retriever, "embed", None)
+    embed = retriever.embed if isinstance(retriever, Embeds) else None
     seen: set[str] = set()
     for n, passage in enumerate(passages, start=1):
         body = extract_passage(question, passage.text, embed=embed)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.keyword import tokenize
+from retrieval import tokenize
 
 
 class HashEmbedder:
