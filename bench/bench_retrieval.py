@@ -106,8 +106,8 @@ def main() -> int:
     from langchain_chroma import Chroma
 
     from retrieval import (
-        LangChainEmbeddings,
         HybridRetriever,
+        LangChainEmbeddings,
         build_index,
         default_sets,
         get_embedder,
