@@ -13,10 +13,14 @@ from typing import Any
 from agent.rehearsal import beats as pb
 from agent.rehearsal import utterances as ut
 from agent.rehearsal.personas import (
+    DECISION_MAKERS,
     FIELD_CONTACT_ROLES,
     FIRST_NAMES,
+    GENERIC_FIELD,
     HOSPITALS,
     LAST_NAMES,
+    SKILL_MENTIONS,
+    SKILLS,
     SPECIALTIES,
     Persona,
     Skill,
@@ -24,16 +28,6 @@ from agent.rehearsal.personas import (
     specialty_for,
     target_field,
 )
-
-_SKILL_WORDS = {
-    "case presentations": r"present|rounds|morning report",
-    "presenting at grand rounds": r"(give|giving|my|a|the) talk\b|slides|grand rounds|lecture|public speaking",
-    "interview answers": r"interview (answers|questions|skills|prep)|mock interview|(my|the|an) interviews?\b(?! at)",
-    "suturing and knot tying": r"sutur|knot|stitch",
-    "ultrasound-guided line placement": r"\blines?\b|ultrasound|procedur|central|cannul",
-    "discharge summaries": r"discharge|notes|document|summar|charting",
-    "difficult family conversations": r"family meeting|bad news|difficult conversation|goals of care|breaking",
-}
 
 
 def invent_facts(persona: Persona, rng: random.Random) -> dict:
@@ -55,8 +49,7 @@ def invent_facts(persona: Persona, rng: random.Random) -> dict:
         "contacts": contacts,
         "ally": f"Dr. {surnames[3]}",
         "opportunity": rng.choice(spec.opportunities),
-        "decision_maker": rng.choice(("the program director", "the chair", "the dean",
-                                      "the selection committee")),
+        "decision_maker": rng.choice(DECISION_MAKERS),
         "event": rng.choice(spec.events),
         "skill": skill.name,
         "skill_locked": False,
@@ -106,21 +99,24 @@ def fit_to_field(state: Any) -> None:
     rng = random.Random(f"{state.seed}:{state.persona.id}:field:{field}")
     own = field_material(field)
     if not _said(state, facts["opportunity"]):
-        facts["opportunity"] = rng.choice(own.opportunities if own else (
-            f"a speaking slot at the regional {field} meeting", f"the {field} interest group's lead position"))
+        facts["opportunity"] = rng.choice(own.opportunities if own else _generic(field, "opportunities"))
     if not _said(state, facts["event"]):
-        facts["event"] = rng.choice(own.events if own else (f"the regional {field} meeting next month",))
+        facts["event"] = rng.choice(own.events if own else _generic(field, "events"))
     if own and not facts.get("skill_locked"):
         facts["skill"] = rng.choice(own.skills).name
         facts["skill_pool"] = [k.name for k in own.skills]
     facts["field_fitted"] = field
 
 
+def _generic(field: str, kind: str) -> tuple[str, ...]:
+    return tuple(template.format(field=field) for template in GENERIC_FIELD[kind])
+
+
 def pick_skill(state: Any) -> None:
     """Work on the skill the user brings up (the latest one wins); after two turns without, on our own."""
     users = [t.text for t in state.turns if t.speaker == "user" and not ut.read(t.text).favour]
     for text in ([users[-1]] if users else []) + ([] if state.facts.get("skill_locked") else [state.goal, *users]):
-        for name, pattern in _SKILL_WORDS.items():
+        for name, pattern in SKILL_MENTIONS.items():
             if re.search(pattern, text, re.I):
                 state.facts["skill"], state.facts["skill_locked"] = name, True
                 return
@@ -139,10 +135,8 @@ def _skill(name: str) -> Skill:
         g = pb.GENERIC_SKILL
         return Skill(phrase, tuple(t.format(p=phrase) for t in g["tips"]), g["drill"].format(p=phrase),
                      g["artifact"].format(p=phrase))
-    for spec in SPECIALTIES.values():
-        for skill in spec.skills:
-            if skill.name == name:
-                return skill
+    if name in SKILLS:
+        return SKILLS[name]
     return next(iter(SPECIALTIES.values())).skills[0]
 
 
