@@ -3,8 +3,9 @@
 A :class:`Cue` is a regular expression for one lexical family (a stem, a synonym set or a verb-object
 pattern) plus what it is evidence for: a role (mentor, coach, sponsor, connector), an availability level
 (high, low), or both. :func:`find_hits` runs every cue over the text and returns :class:`Hit` objects
-with exact character offsets, each marked negated or not. The lexicon itself lives in
-``agent.read_room.lexicon``; this module holds the machinery that is independent of the word lists.
+with exact character offsets, each marked negated or not. The lexicon itself is data (YAML files
+beside this module, compiled into cues by ``agent.read_room.lexicon``); this module holds the machinery
+that is independent of the word lists.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 WORD = r"[\w'-]+"
+
+# Turns a match into ``(availability, weight)``, or None to drop it (e.g. a duration: "two hours" is high).
+Weigher = Callable[[re.Match[str]], tuple[str, float] | None]
 
 
 def gap(n: int) -> str:
@@ -57,12 +61,12 @@ class Cue:
     negatable: bool = True
     reject_before: re.Pattern[str] | None = None
     reject_after: re.Pattern[str] | None = None
-    weigh: Callable[[re.Match[str]], tuple[str, float] | None] | None = field(default=None, compare=False)
+    weigh: Weigher | None = field(default=None, compare=False)
 
 
 def cue(name: str, pattern: str, role: str | None = None, rw: float = 0.0, avail: str | None = None,
         aw: float = 0.0, *, negatable: bool = True, not_before: str | None = None, not_after: str | None = None,
-        weigh: Callable[[re.Match[str]], tuple[str, float] | None] | None = None) -> Cue:
+        weigh: Weigher | None = None) -> Cue:
     """Build a :class:`Cue`; patterns are wrapped in word boundaries and compiled case-insensitively."""
     flags = re.IGNORECASE
     return Cue(

@@ -27,43 +27,18 @@ from typing import Any
 from agent.core import COACH, CONNECTOR, HIGH, LOW, MENTOR, ROLES, SPONSOR, UNCLEAR, InputError
 from agent.read_room.cues import Hit, find_hits, fold
 from agent.read_room.guidance import AVAILABILITY_TIPS, ROLE_GUIDANCE, tiebreak_question
-from agent.read_room.lexicon import LEXICON
+from agent.read_room.lexicon import LEXICON, load_observed
 
 log = logging.getLogger(__name__)
 
 MAX_NOTES_CHARS = 20_000
 
-# Checkbox keys for things the user observed, with the label shown in the UI.
-OBSERVED_BEHAVIOURS: dict[str, str] = {
-    "booked_full_hour": "Booked a full hour or more for me",
-    "short_meeting": "Kept the meeting short (a few minutes)",
-    "checked_email": "Checked email, phone or pager while we talked",
-    "asked_about_goals": "Asked about my goals, life or values",
-    "shared_own_story": "Shared their own story or mistakes",
-    "proposed_meeting_again": "Proposed meeting again",
-    "said_no_regular_meetings": "Said they couldn't meet regularly",
-    "gave_skill_feedback": "Gave feedback on a specific skill or piece of work",
-    "practised_with_me": "Ran a practice, rehearsal or mock session with me",
-    "offered_to_nominate": "Offered to nominate me or put me forward",
-    "offered_reference": "Offered to recommend me or be a reference",
-    "offered_introductions": "Offered to introduce me to someone",
-    "listed_contacts": "Named people I should contact",
-}
+# Checkbox keys for things the user observed (observed.yaml), with the label shown in the UI.
+_OBSERVED = load_observed()
+OBSERVED_BEHAVIOURS: dict[str, str] = {key: b.label for key, b in _OBSERVED.items()}
 # key -> (role, role weight, availability, availability weight)
 _OBSERVED_EFFECTS: dict[str, tuple[str | None, float, str | None, float]] = {
-    "booked_full_hour": (None, 0, HIGH, 3),
-    "short_meeting": (None, 0, LOW, 3),
-    "checked_email": (None, 0, LOW, 3),
-    "asked_about_goals": (MENTOR, 3, HIGH, 1),
-    "shared_own_story": (MENTOR, 2, None, 0),
-    "proposed_meeting_again": (MENTOR, 1.5, HIGH, 2),
-    "said_no_regular_meetings": (MENTOR, -1, LOW, 2),
-    "gave_skill_feedback": (COACH, 3, None, 0),
-    "practised_with_me": (COACH, 3, HIGH, 1),
-    "offered_to_nominate": (SPONSOR, 3, None, 0),
-    "offered_reference": (SPONSOR, 3, None, 0),
-    "offered_introductions": (CONNECTOR, 3, None, 0),
-    "listed_contacts": (CONNECTOR, 3, None, 0),
+    key: (b.role, b.role_weight, b.availability, b.availability_weight) for key, b in _OBSERVED.items()
 }
 
 SOFTMAX_SCALE = 0.7  # score points -> log-odds; one decisive cue (3) gives about 0.6 against three empty roles
