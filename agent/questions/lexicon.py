@@ -1,91 +1,311 @@
-"""Word classes the question rules are built on: closed-class vocabulary, not example phrases.
+"""The question sharpener's data: word classes, cue patterns and rewrite templates, loaded from YAML.
 
-A question is judged by how much *specific* content it carries once function words, light verbs,
-advice vocabulary and bare field names are set aside; these sets define those classes.
+The data lives beside this module: ``word_classes.yaml`` (closed-class vocabulary: light verbs, advice words,
+things a mentor can hand over ...), ``patterns.yaml`` (the named cue patterns each detector uses, with
+example questions) and ``templates.yaml`` (rewrite templates and their slots). Each file explains its format
+at the top. :func:`load` reads a directory of these files, validates them, expands ``{class}`` references,
+compiles every pattern and checks every template slot; this module does that once, at import, and offers
+the result under the names the rules have always imported (``LIGHT_VERBS``, ``OUTCOMES``, ``TOKEN_RE`` ...).
+
+A question is judged by how much *specific* content it carries once function words, light verbs, advice
+vocabulary and bare field names are set aside; the word classes define those sets.
+
+Typical use::
+
+    PATTERNS["fact"].search(clause)       # a compiled cue pattern
+    WORDS["light_verbs"]                  # a word class as a frozenset
+    load(Path("my_copy"))                 # the same from an edited copy of the three files
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from agent.core import FIELD_TERMS, FILLERS, PRACTITIONERS
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent.core import FIELD_TERMS, FILLERS, PRACTITIONERS, ConfigError
 from agent.core import STOPWORDS as _STOPWORDS
+
+DATA_DIR = Path(__file__).resolve().parent
+WORD_CLASSES_FILE = "word_classes.yaml"
+PATTERNS_FILE = "patterns.yaml"
+TEMPLATES_FILE = "templates.yaml"
+
+# "{outcomes}" is a reference; regex counts such as "{0,3}" never start with a letter, so they are left alone.
+REFERENCE_RE = re.compile(r"\{([A-Za-z_]\w*)\}")
+SLOT_RE = re.compile(r"\{(\w+)\}")
+
+# A template is a tuple of variants in preference order (see templates.yaml).
+Template = tuple[str, ...]
+# Safe loaders only; the C one parses this data about ten times faster, and it runs at every import.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class PatternSpec(BaseModel):
+    """One named pattern as written in ``patterns.yaml`` (the fields are described at the top of the file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str = ""
+    alternatives: list[str] = Field(min_length=1)
+    ignore_case: bool = False
+    kind: str | None = None
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+    examples_skipped: str = ""
+
+
+class _PatternFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contractions: list[tuple[str, str]]
+    normalisation: dict[str, PatternSpec]
+    parsing: dict[str, PatternSpec]
+    flags: dict[str, PatternSpec]
+    notes: dict[str, PatternSpec]
+    subject: dict[str, PatternSpec]
+    goal: dict[str, PatternSpec]
+    outcome_kinds: dict[str, PatternSpec]
+
+
+class _TemplateFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slots: dict[str, str]
+    role: dict[str, list[list[str]]]
+    default_order: list[tuple[str, int]]
+    choice: dict[str, list[str]]
+    pumping: dict[str, list[list[str]]]
+    flag: dict[str, list[list[str]]]
+    fallbacks: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Rewrite templates by use; each list is in preference order.
+
+    Attributes:
+        slots: every slot a template may use, with what it holds.
+        role: templates that fit each mentor role.
+        default_order: (role, index) pairs to use when the mentor's role is unknown.
+        choice: one template per role that keeps a choice between two fields in view.
+        pumping: repairs for a pumping question by outcome kind, plus ``default``.
+        flag: repairs for the googleable and too_open flags.
+        fallbacks: templates with no slot, always tried last.
+    """
+
+    slots: dict[str, str]
+    role: dict[str, list[Template]]
+    default_order: list[tuple[str, int]]
+    choice: dict[str, Template]
+    pumping: dict[str, list[Template]]
+    flag: dict[str, list[Template]]
+    fallbacks: list[Template]
+
+    def all(self) -> list[Template]:
+        """Every template, for checks that look at each one."""
+        groups = [*self.role.values(), [*self.choice.values()], *self.pumping.values(), *self.flag.values(),
+                  self.fallbacks]
+        return [t for group in groups for t in group]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything loaded from one data directory, compiled and checked.
+
+    Attributes:
+        lists: word classes in file order (a pattern splices them in in this order).
+        words: the same word classes as sets.
+        patterns: every named pattern, compiled.
+        groups: pattern names by the group of ``patterns.yaml`` they sit in, in file order.
+        specs: every named pattern as written, with its examples.
+        contractions: (pattern, replacement) pairs that normalisation applies in order.
+        outcome_kinds: (pattern, kind) pairs; the first that matches names what a pumping question asked for.
+        templates: the rewrite templates.
+    """
+
+    lists: dict[str, tuple[str, ...]]
+    words: dict[str, frozenset[str]]
+    patterns: dict[str, re.Pattern[str]]
+    groups: dict[str, tuple[str, ...]]
+    specs: dict[str, PatternSpec]
+    contractions: tuple[tuple[re.Pattern[str], str], ...]
+    outcome_kinds: tuple[tuple[re.Pattern[str], str], ...]
+    templates: Templates
+
+    def alternatives(self, name: str) -> str:
+        """A word class as regex alternatives joined with ``|`` (what ``{name}`` expands to in a pattern)."""
+        return "|".join(self.lists[name])
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the question sharpener's data ({exc}); fix or restore the "
+                          f"file") from exc
+
+
+def _validated(model: type[BaseModel], path: Path) -> Any:
+    try:
+        return model.model_validate(_read(path))
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {exc}\nFix the entry named above; the format is described at the top of "
+                          f"the file.") from exc
+
+
+def _load_classes(path: Path) -> dict[str, tuple[str, ...]]:
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of class name -> words (see the top of the file)")
+    classes = {}
+    for name, value in data.items():
+        items = value.split() if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(w, str) and w for w in items):
+            raise ConfigError(f"{path}: word class {name!r} must be a non-empty string of words or a list "
+                              f"of words")
+        # Repeats do no harm in a set but would be spliced into patterns twice; keep the first.
+        classes[str(name)] = tuple(dict.fromkeys(items))
+    return classes
+
+
+def _compile(name: str, spec: PatternSpec, classes: Mapping[str, tuple[str, ...]], path: Path) -> re.Pattern[str]:
+    def expand(match: re.Match[str]) -> str:
+        if match.group(1) not in classes:
+            raise ConfigError(f"{path}: pattern {name!r} refers to {{{match.group(1)}}}, which "
+                              f"{WORD_CLASSES_FILE} does not define; add the class there or fix the name")
+        return "|".join(classes[match.group(1)])
+
+    alternatives = [REFERENCE_RE.sub(expand, a) for a in spec.alternatives]
+    # Whitespace is layout in the YAML (an alternative may wrap), so every pattern is verbose.
+    flags = re.VERBOSE | (re.IGNORECASE if spec.ignore_case else 0)
+    for number, alternative in enumerate(alternatives, start=1):
+        try:
+            re.compile(alternative, flags)
+        except re.error as exc:
+            raise ConfigError(f"{path}: pattern {name!r}, alternative {number} does not compile ({exc}); "
+                              f"each alternative must be a whole regex on its own") from exc
+    return re.compile("|".join(alternatives), flags)
+
+
+def _check_slots(templates: Templates, path: Path) -> None:
+    known = set(templates.slots)
+    for template in templates.all():
+        for variant in template:
+            unknown = sorted(set(SLOT_RE.findall(variant)) - known)
+            if unknown:
+                raise ConfigError(f"{path}: template variant {variant!r} uses unknown slot(s) "
+                                  f"{', '.join(unknown)}; use one of {', '.join(sorted(known))}")
+    for role, index in templates.default_order:
+        if index >= len(templates.role.get(role, ())):
+            raise ConfigError(f"{path}: default_order names [{role}, {index}], which is not a role template")
+    if "default" not in templates.pumping:
+        raise ConfigError(f"{path}: pumping needs a `default` list, used after the outcome kind's own")
+
+
+def _load_templates(path: Path) -> Templates:
+    data: _TemplateFile = _validated(_TemplateFile, path)
+
+    def group(lists: dict[str, list[list[str]]]) -> dict[str, list[Template]]:
+        return {key: [tuple(t) for t in templates] for key, templates in lists.items()}
+
+    templates = Templates(dict(data.slots), group(data.role), list(data.default_order),
+                          {role: tuple(t) for role, t in data.choice.items()}, group(data.pumping),
+                          group(data.flag), [tuple(t) for t in data.fallbacks])
+    _check_slots(templates, path)
+    return templates
+
+
+def load(directory: Path | str | None = None) -> Lexicon:
+    """Read, check and compile the three data files in a directory.
+
+    Args:
+        directory: where ``word_classes.yaml``, ``patterns.yaml`` and ``templates.yaml`` are; this module's
+            own directory by default.
+
+    Returns:
+        The compiled :class:`Lexicon`.
+
+    Raises:
+        ConfigError: a file is missing or malformed, a pattern does not compile or refers to an unknown word
+            class, a name is used twice, or a template uses an unknown slot. The message names the file and
+            the entry.
+    """
+    base = Path(directory) if directory is not None else DATA_DIR
+    classes = _load_classes(base / WORD_CLASSES_FILE)
+    path = base / PATTERNS_FILE
+    data: _PatternFile = _validated(_PatternFile, path)
+    groups: dict[str, dict[str, PatternSpec]] = {g: getattr(data, g) for g in _PatternFile.model_fields
+                                                 if g != "contractions"}
+    specs: dict[str, PatternSpec] = {}
+    for entries in groups.values():
+        for name, spec in entries.items():
+            if name in specs:
+                raise ConfigError(f"{path}: pattern name {name!r} is used twice; names are unique across groups")
+            specs[name] = spec
+    patterns = {name: _compile(name, spec, classes, path) for name, spec in specs.items()}
+    kinds = []
+    for name, spec in data.outcome_kinds.items():
+        if not spec.kind:
+            raise ConfigError(f"{path}: outcome kind {name!r} needs a `kind` (what the user asked to be handed)")
+        kinds.append((patterns[name], spec.kind))
+    try:
+        contractions = tuple((re.compile(p), r) for p, r in data.contractions)
+    except re.error as exc:
+        raise ConfigError(f"{path}: a contraction pattern does not compile ({exc})") from exc
+    return Lexicon(
+        lists=classes,
+        words={name: frozenset(items) for name, items in classes.items()},
+        patterns=patterns,
+        groups={g: tuple(entries) for g, entries in groups.items()},
+        specs=specs,
+        contractions=contractions,
+        outcome_kinds=tuple(kinds),
+        templates=_load_templates(base / TEMPLATES_FILE),
+    )
+
+
+LEXICON = load()
+WORDS = LEXICON.words
+PATTERNS = LEXICON.patterns
 
 # Function words and fillers carry no target.
 STOPWORDS = _STOPWORDS | FILLERS
-
-# Verbs that carry almost no topic on their own ("what should I *do*", "tell me", "what do you *think*").
-LIGHT_VERBS = frozenset(
-    """be do does did done doing get gets got getting go goes went going gone make makes made making take
-    takes took taken taking see sees saw seen seeing know knows knew known knowing think thinks thought
-    tell tells told telling say says said give gives gave given giving want wants wanted need needs needed
-    like likes liked become becomes became recommend recommends recommended suggest suggests suggested
-    share shares shared ask asks asked help helps helped start starting started put keep let come came look
-    looks feel feels seem seems try tries use advise expect figure find succeed succeeding talk talking
-    hear learn improve plan planning consider considering""".split()
-)
-
-# Advice-seeking and evaluative vocabulary: words that make a question sound weighty without a target.
-GENERIC = frozenset(
-    """advice advices tip tips thought thoughts guidance wisdom word words recommendation recommendations
-    suggestion suggestions insight insights pointer pointers takeaway takeaways opinion opinions view views
-    take perspective input idea ideas lesson lessons career careers life success successful future thing
-    things anything everything something nothing path paths way ways doctor doctors physician physicians
-    good better best great important general generally someone somebody anyone everyone people person
-    overall journey secret secrets world healthcare health field fields area areas profession job jobs
-    work stuff aware next step steps forward direction general start beginning new young like
-    able sure right wrong whole big biggest main key top most certain useful helpful starting
-    recommend happy thing's yourself myself""".split()
-)
+LIGHT_VERBS = WORDS["light_verbs"]
+GENERIC = WORDS["generic"]
 
 # Field names as they appear in questions, abbreviations included.
 SPECIALTIES = FIELD_TERMS
 
-
-# Words naming a field or a training stage: they place a question but do not give it a target.
+# Words naming a field or a training stage: they place a question but do not give it a target. "patient"
+# (from "patient care") is left out because a question about patients has a target.
 FIELD_WORDS = frozenset(
     {w for s in SPECIALTIES for w in s.replace("-", " ").split()} - STOPWORDS - {"patient"}
     | {w.split()[-1] for w in PRACTITIONERS}
-    | set(
-        """medical med school schools student students resident residents residency residencies intern
-        interns internship fellow fellows fellowship fellowships attending attendings faculty training
-        trainee trainees clinical clinician clinicians academic specialty specialties subspecialty
-        specialist specialists practice hospital hospitals program programs clerkship rotations nurse
-        pgy year years first second third fourth fifth final senior junior early stage level currently
-        interested interest passionate leaning lean toward thinking curious considering going
-        graduate graduating""".split()
-    )
+    | WORDS["field_words"]
 )
 
-QUESTION_WORDS = frozenset("what which who whom whose when where why how whether".split())
-AUXILIARIES = frozenset(
-    """is are was were am do does did can could would will should shall may might must have has had
-    isn't aren't wasn't weren't don't doesn't didn't can't couldn't wouldn't won't shouldn't haven't
-    hasn't""".split()
-)
-IMPERATIVES = frozenset("tell describe share explain walk talk give list name please help introduce".split())
+QUESTION_WORDS = WORDS["question_words"]
+AUXILIARIES = WORDS["auxiliaries"]
+IMPERATIVES = WORDS["imperatives"]
 
-# Nouns of things a mentor can hand over: the object of a favour request.
-OUTCOMES = (
-    r"jobs?|positions?|posts?|spots?|places?|seats?|slots?|interviews?|offers?|residency|fellowship|elective|"
-    r"rotations?|externship|observership|shadowing|placements?|internship|authorship|co-?authorship|letters?|"
-    r"references?|recommendations?|promotion|nominations?|contracts?|shifts?|introductions?|intros?|"
-    r"contacts?|numbers?|e-?mails?|phone|openings?|vacanc(?:y|ies)|roles?|invitations?|invites?|"
-    r"scholarships?|grants?|awards?|raise|admission|acceptance|schedule|programs?|lab|team|project"
-)
+# Nouns of things a mentor can hand over, as regex alternatives: the object of a favour request.
+OUTCOMES = LEXICON.alternatives("outcomes")
 
-TOKEN_RE = re.compile(r"[a-z][a-z0-9'-]*|\d+")
+TOKEN_RE = PATTERNS["token"]
 
+GOAL_VERBS = WORDS["goal_verbs"]
+DOUBLED_FINAL = WORDS["doubled_final"]
+MOVE_VERBS = WORDS["move_verbs"]
 
-# Verbs a goal typed as a verb phrase starts with ("transition into pediatrics", "become a hospitalist"),
-# those that double their last letter before -ing, and those that describe a move between fields.
-GOAL_VERBS = frozenset(
-    """transition move switch shift transfer change become get match join pursue work start build land lead
-    open teach do run apply go find publish improve train specialize specialise enter return stay focus
-    develop earn gain secure launch establish grow practice practise combine balance pass complete finish
-    take make learn write design advance explore prepare obtain achieve create help serve spend split keep
-    master strengthen step set break try""".split()
-)
-DOUBLED_FINAL = frozenset("get run set begin plan stop step shop".split())
-MOVE_VERBS = frozenset("transition move switch shift transfer change".split())
-
+__all__ = [
+    "AUXILIARIES", "DATA_DIR", "DOUBLED_FINAL", "FIELD_WORDS", "GENERIC", "GOAL_VERBS", "IMPERATIVES", "LEXICON",
+    "LIGHT_VERBS", "MOVE_VERBS", "OUTCOMES", "PATTERNS", "PRACTITIONERS", "QUESTION_WORDS", "REFERENCE_RE",
+    "SLOT_RE", "SPECIALTIES", "STOPWORDS", "TOKEN_RE", "WORDS", "Lexicon", "PatternSpec", "Template", "Templates",
+    "load",
+]

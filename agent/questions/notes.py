@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from agent.questions.lexicon import PATTERNS
 from agent.questions.rules import AUXILIARIES, Parsed, anchored, tokens
 
 NOTE_MESSAGES = {
@@ -25,56 +24,27 @@ _ROLE_MISFIT = {
 NOTE_PENALTIES = {"multiple_questions": 6, "closed_question": 6, "leading_question": 10, "no_context": 5,
                   "role_misfit": 10, "partly_googleable": 8}
 
-_OPEN_REQUEST = re.compile(
-    r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|share|describe|walk|explain|talk|give|help|say|"
-    r"recall|suggest|recommend|think\s+of|name)\b"
-    r"|^do\s+you\s+(?:have|remember|recall|know)\s+(?:any|a|an|one|some)\b"
-    r"|^is\s+there\s+(?:a|an|one|any)\s+(?:time|moment|story|decision|patient|case|example|lesson)\b"
-)
-_LEADING = re.compile(
-    r"^(?:do|does|is|are|would|could|should|will|was|were|have|has|did)\s+not\s+(?:you|it|that|this|they|i|we)\b"
-    r"|\b(?:you\s+would|you\s+will)\s+agree\b|\bsurely\b|\bobviously\b|\bclearly\s+the\b"
-    r"|,\s*(?:right|correct|yes)\s*\??$|,\s*(?:is|are|do|would|does|was|will)\s+not\s+(?:it|they|you|that|he|she)\b"
-    r"|\bis\s+it\s+not\s+(?:true|better|obvious|clear)\b|\bi\s+am\s+right\s+(?:that|to|in)\b"
-    r"|\bthe\s+(?:best|right|smartest|obvious|only)\s+(?:choice|option|path|move|decision)\s*,"
-)
-PERSONAL_CONTEXT = re.compile(
-    r"\bi\s+(?:am|have|was|want|would\s+like|would\s+love|plan|hope|enjoy|like|love|struggle|tend|trained|did|need|got|"
-    r"joined|just|recently|will|chose|finished|started|work|worked|moved|switched|freeze|feel|keep|spent|"
-    r"matched|took|teach|lead|run|see)\b"
-    r"|\bmy\s+(?:residency|fellowship|program|training|clinic|goal|goals|plan|background|research|year|current|"
-    r"first|second|third|interest|interests|patients?|team|role|department|specialty|situation|stage|cv|"
-    r"practice|lab|experience|strength|weakness|notes|presentations?|skills?)\b"
-    r"|\bas\s+an?\s+\w+|\bat\s+my\s+(?:stage|level|point)\b|\bin\s+my\s+(?:position|situation|program|shoes)\b"
-    r"|\bpgy-?\d\b|\b\d(?:st|nd|rd|th)-year\b|\b(?:first|second|third|fourth|final)-year\b"
-)
-_STORY = re.compile(
-    r"\btell\s+me\s+about\s+(?:a|an|the|your)\s+(?:patient|time|story|case|moment)\b|\bwould\s+you\s+have\s+"
-    r"expected\b|\brisks?\b.*\byou\b|\bmemorable\b|\bhow\s+did\s+you\s+feel\b|\bregret\w*\b|\bpersonal\s+life\b"
-    r"|\bfamily\b(?!\s+(?:medicine|physician|doctor|practice))|\bwork-life\b|\bbalance\b|\bburn(?:ed|t)?\s*-?out\b|\bstor(?:y|ies)\b"
-    r"|\bwhen\s+you\s+were\s+(?:in\s+medical\s+school|a\s+student|my\s+age|young)\b|\bpatients?\s+(?:who|that)\b"
-)
-_NETWORK = re.compile(
-    r"\bwho\s+(?:should|could|can|do|would)\s+(?:i|you)\s+(?:talk|speak|reach|contact|meet|know|recommend)\b"
-    r"|\bintroduc\w*\b|\bconnect\s+me\b|\banyone\s+(?:i|you)\s+(?:should|could|know)\b|\bwho\s+do\s+you\s+know\b"
-    r"|\bcontacts?\b|\bpeople\s+(?:i|to)\s+(?:should\s+)?(?:meet|talk|know)\b"
-)
-_SKILL = re.compile(
-    r"\b(?:skill|skills|practi[cs]e|feedback|technique|procedure|presentation|presenting|suturing|documentation|"
-    r"notes|habit|habits|drill|improve|better\s+at|pace|speaking|teaching|interview\w*|writing)\b"
-)
+# The cue patterns are data (patterns.yaml, group `notes`); which note each one decides is code below.
+_OPEN_REQUEST = PATTERNS["open_request"]
+_EITHER_OR = PATTERNS["either_or"]
+_LEADING = PATTERNS["leading"]
+PERSONAL_CONTEXT = PATTERNS["personal_context"]
+_STORY = PATTERNS["story"]
+_NETWORK = PATTERNS["network"]
+_SKILL = PATTERNS["skill"]
 
 
 def _closed(sentence: str) -> bool:
     words = tokens(sentence)
     if not words or words[0] not in AUXILIARIES:
         return False
-    if _OPEN_REQUEST.search(sentence) or re.search(r"\b\w+\s+or\s+\w+", sentence):
+    if _OPEN_REQUEST.search(sentence) or _EITHER_OR.search(sentence):
         return False
     return True
 
 
 def has_personal_context(p: Parsed) -> bool:
+    """True when the user says something about themselves (their stage, plans, work or trouble)."""
     return bool(PERSONAL_CONTEXT.search(p.text))
 
 

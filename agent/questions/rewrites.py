@@ -3,6 +3,10 @@
 Every rewrite keeps the user's subject (a field, a choice between fields, or a topic taken from the
 question), adds the user's situation when the profile is known, and asks for something this mentor can
 answer from experience in a way that suits their role. The caller re-checks each rewrite with the same rules.
+
+The templates (``templates.yaml``) and the patterns that find the subject, the goal and what a pumping
+question asked for (``patterns.yaml``) are data loaded by :mod:`agent.questions.lexicon`; choosing, ordering
+and filling templates is code here.
 """
 
 from __future__ import annotations
@@ -17,12 +21,17 @@ from agent.questions.lexicon import (
     FIELD_WORDS,
     GENERIC,
     GOAL_VERBS,
+    LEXICON,
     LIGHT_VERBS,
     MOVE_VERBS,
+    PATTERNS,
     PRACTITIONERS,
+    SLOT_RE,
     SPECIALTIES,
     STOPWORDS,
     TOKEN_RE,
+    WORDS,
+    Template,
 )
 
 log = logging.getLogger(__name__)
@@ -31,18 +40,8 @@ _FIELD_RE = re.compile(
     r"\b(" + "|".join(sorted((re.escape(s) for s in SPECIALTIES), key=len, reverse=True)) + r")\b"
 )
 _PRACTITIONER_RE = re.compile(r"\b(" + "|".join(sorted(PRACTITIONERS, key=len, reverse=True)) + r")s?\b")
-_OUTCOME_KINDS = [
-    (re.compile(r"\b(letters?|references?|recommendations?|vouch\w*|endorse\w*|sign\s+off)\b"), "letter"),
-    (re.compile(r"\b(introduc\w*|intros?|connect\w*|contacts?|numbers?|e-?mails?|talk\s+to|hook)\b"),
-     "network"),
-    (re.compile(r"\b(interviews?)\b"), "an interview"),
-    (re.compile(r"\b(authorship|author|paper|abstract)\b"), "a place on a paper"),
-    (re.compile(r"\b(nominat\w*|awards?|chief)\b"), "a nomination"),
-    (re.compile(r"\b(fellowship)\b"), "a fellowship spot"),
-    (re.compile(r"\b(residency|match|program|accepted|get\s+in)\b"), "a residency spot"),
-    (re.compile(r"\b(elective|rotation|shadow\w*|observership)\b"), "an elective spot"),
-    (re.compile(r"\b(lab|research\s+(?:team|position|spot))\b"), "a research position"),
-]
+# (pattern, kind) in priority order: the first kind that matches names what a pumping question asked for.
+_OUTCOME_KINDS = list(LEXICON.outcome_kinds)
 
 
 @dataclass(frozen=True)
@@ -88,17 +87,11 @@ def _clean_field(name: str) -> str:
     return FIELD_ABBREVIATIONS.get(name, name)
 
 
-_TARGET_BEFORE = re.compile(
-    r"(?:into|toward|towards|to|work\s+in|career\s+in|interested\s+in|pursue|pursuing|for|switch\s+to|"
-    r"move\s+to|moving\s+to|drawn\s+to)\s+(?:a\s+|an\s+|the\s+)?$"
-)
+_TARGET_BEFORE = PATTERNS["target_before"]
 # "I am a PGY-2 in internal medicine", "I trained in family medicine", "I am a family physician".
-_CURRENT_BEFORE = re.compile(
-    r"(?:\bi\s+am\s+(?:a|an|currently)\b[^.?!,;]{0,40}?\b(?:in|of)|\bi\s+(?:trained|train|work|practi[cs]e)\s+in"
-    r"|\bcurrently\s+in|\b(?:resident|fellow|intern|pgy-?\d|attending)\s+in)\s+(?:a\s+|an\s+|the\s+)?$"
-    r"|\bi\s+am\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$"
-)
-_CHOICE_JOIN = re.compile(r"^\s*(?:,\s*)?(?:or|vs|versus|over|against|and)\s+(?:a\s+|an\s+|the\s+|going\s+into\s+)?$")
+_CURRENT_BEFORE = PATTERNS["current_before"]
+_CHOICE_JOIN = PATTERNS["choice_join"]
+_CHOICE_LEAD = PATTERNS["choice_lead"]
 
 
 def _field_hits(text: str) -> list[tuple[int, int, str]]:
@@ -122,8 +115,7 @@ def find_choice(text: str) -> tuple[str, ...]:
         join = text[e1:s2]
         if a == b or not _CHOICE_JOIN.match(join):
             continue
-        if "and" in join.split() and not re.search(r"\b(?:between|torn|choos\w*|decid\w*|weigh\w*)\b[^.?!]*$",
-                                                   text[:e1]):
+        if "and" in join.split() and not _CHOICE_LEAD.search(text[:e1]):
             continue
         return (a, b)
     return ()
@@ -145,13 +137,9 @@ def find_field(text: str, exclude: set[str] | frozenset[str] = frozenset()) -> s
     return targets[-1] if targets else fresh[0][1]
 
 
-_TOPIC_RE = re.compile(
-    r"\b(?:about|on|for|with|into|of|before|during|after)\s+(?P<det>the\s+|a\s+|an\s+|my\s+|your\s+)?"
-    r"(?P<np>[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3})"
-)
-_VERBISH = {"open", "opens", "close", "start", "begin", "exist", "earn", "make", "pay", "take", "work",
-            "apply", "get", "know", "do", "go", "have", "be", "is", "are", "need", "want", "average"}
-_TRAINING = r"(?:residency|fellowship|training|programs?|match|exam|boards|applications?|rotation|elective)"
+_TOPIC_RE = PATTERNS["topic"]
+_VERBISH = WORDS["topic_breakers"]
+_TRAINING = "(?:" + LEXICON.alternatives("training_nouns") + ")"
 
 
 def _noun_run(words: list[str]) -> list[str]:
@@ -211,14 +199,10 @@ def extract_subject(normalized_question: str, profile_field: str | None,
 
 
 # ---- the user's goal ---------------------------------------------------------------------------
-_GOAL_LEAD = re.compile(
-    r"^(?:(?:my\s+)?(?:main\s+)?goal\s*(?:is|:)\s*|(?:i\s*(?:'d|would)\s+(?:like|love)|i\s+(?:really\s+)?(?:want|hope|"
-    r"plan|aim|intend|need|wish|would\s+like)|i\s*(?:'m|am)\s+(?:hoping|planning|aiming|trying|looking|keen))\s+"
-    r"(?=to\b)|i\s*(?:'m|am)\s+(?=\w+ing\b))?(?:to\s+)?",
-    re.IGNORECASE,
-)
-_INTEREST_LEAD = re.compile(r"^(?:i\s*(?:'m|am)\s+)?(?:interested\s+in|drawn\s+to|curious\s+about)\s+", re.I)
-_DETERMINERS = ("a ", "an ", "the ", "my ", "more ", "some ")
+_GOAL_LEAD = PATTERNS["goal_lead"]
+_INTEREST_LEAD = PATTERNS["interest_lead"]
+_GOAL_DESTINATION = PATTERNS["goal_destination"]
+_DETERMINERS = tuple(f"{w} " for w in LEXICON.lists["goal_determiners"])
 
 
 def _gerund(verb: str) -> str:
@@ -284,7 +268,7 @@ def parse_goal(text: str, current: set[str] | frozenset[str] = frozenset()) -> G
     if base in MOVE_VERBS and found and not target:
         return Goal()  # a move into the field the user is already in says nothing
     noun = ""
-    into = re.match(r"(?:into|to|in|over\s+to)\s+(.+)$", rest)
+    into = _GOAL_DESTINATION.match(rest)
     if base in MOVE_VERBS and into:
         noun = f"a move into {into.group(1)}"
     elif base == "become" and rest.startswith(("a ", "an ")):
@@ -293,6 +277,7 @@ def parse_goal(text: str, current: set[str] | frozenset[str] = frozenset()) -> G
 
 
 def outcome_kind(normalized_question: str) -> str:
+    """What a pumping question asked to be handed ("letter", "network", "an interview" ...; "a position")."""
     for pattern, kind in _OUTCOME_KINDS:
         if pattern.search(normalized_question):
             return kind
@@ -300,116 +285,19 @@ def outcome_kind(normalized_question: str) -> str:
 
 
 # ---- templates ---------------------------------------------------------------------------------
-# A template is a tuple of variants in preference order; the first whose placeholders are all known is used,
-# so the last variant needs none. Placeholders: {area} the question's field (maybe the user's own), {target}
-# a field the user is not in yet, {topic} a noun phrase ("a cardiology fellowship"), {phrase} topic or
-# field, {choice_and}/{choice_or} two fields being weighed, {goal_inf} "transition into pediatrics",
-# {goal_noun} "a move into pediatrics", {outcome} what the user asked to be handed, {where} "at your hospital".
-Template = tuple[str, ...]
-ROLE_TEMPLATES: dict[str, list[Template]] = {
-    "mentor": [
-        ("Looking back on your own path into {area}, which decision would you make differently today?",
-         "Looking back on your own career path, which decision would you make differently today?"),
-        ("What risk did you take on your way into {area} that taught you the most?",
-         "What risk did you take early in your career that taught you the most?"),
-        ("What surprised you most about {area} once you were working in it every day?",
-         "What surprised you most about your specialty once you were working in it every day?"),
-        ("Which moment early in your career told you that {area} was the right fit for you?",
-         "Which moment early in your career told you that you had chosen the right specialty?"),
-    ],
-    "coach": [
-        ("Which skill in {area} would you have me practise first, based on what you've seen in trainees at "
-         "my stage?",
-         "Which skill would you have me practise first, based on what you've seen in trainees at my stage?"),
-        ("If you watched me work through one case in {area}, what would you look at first when giving me "
-         "feedback?",
-         "If you watched me work through one case, what would you look at first when giving me feedback?"),
-        ("Which habit or drill helped you most when you were building your own skills in {area}?",
-         "Which habit or drill helped you most when you were building your own clinical skills?"),
-    ],
-    "sponsor": [
-        ("From what you've seen, what makes someone at my stage ready to be put forward for opportunities "
-         "in {area}?",
-         "From what you've seen, what makes someone at my stage ready to be put forward for a new "
-         "opportunity?"),
-        ("When you've watched people move into {target}, what did the ones who made the switch well do first?",
-         "When you've watched people make {goal_noun}, what did the ones who did it well do first?",
-         "When you've watched people at my stage step into a new role, what did the ones who did it well "
-         "do first?"),
-        ("What would you need to see in my work over the next year to judge that I'm ready for a bigger "
-         "role in {area}?",
-         "What would you need to see in my work over the next year to judge that I'm ready for a bigger "
-         "role?"),
-    ],
-    "connector": [
-        ("Whose path into {area} would you point me to as a model for the kind of career I'm aiming at?",
-         "Whose career path would you point me to as a model for the kind of career I'm aiming at?"),
-        ("From the people you know in {area}, which kinds of roles have you seen suit someone at my stage?",
-         "From the people you know, which kinds of roles have you seen suit someone at my stage?"),
-        ("Which teams in {area} have you seen train people at my stage especially well?",
-         "Which teams have you seen train people at my stage especially well?"),
-    ],
-}
-DEFAULT_ORDER = [("mentor", 0), ("sponsor", 1), ("coach", 2), ("mentor", 1), ("connector", 1)]
-
+# The templates are data (templates.yaml, which lists the slots); `fill` below gives each slot its value.
+ROLE_TEMPLATES: dict[str, list[Template]] = LEXICON.templates.role
+DEFAULT_ORDER: list[tuple[str, int]] = LEXICON.templates.default_order
 # When the question weighs two fields, these keep the choice in view; one per role, in role order.
-CHOICE_TEMPLATES: dict[str, Template] = {
-    "mentor": ("If you were choosing between {choice_and} at my stage, what would you want to find out "
-               "first?",),
-    "sponsor": ("When you've seen trainees choose between {choice_and}, what did the ones who chose well "
-                "do first?",),
-    "coach": ("Which skill would you have me build this year that would serve me in either {choice_or}?",),
-    "connector": ("Whose path in {choice_or} would be most useful for me to learn about while I decide "
-                  "between the two?",),
-}
-
-PUMPING_TEMPLATES: dict[str, list[Template]] = {
-    "letter": [("What do you need to have seen from a trainee in {area} before you feel able to speak "
-                "strongly for them?",
-                "What do you need to have seen from a trainee before you feel able to speak strongly for "
-                "them?")],
-    "network": [("When you've seen people move successfully into {target}, how did they build their network "
-                 "there?",
-                 "When you've seen people build a strong professional network early on, what did they do "
-                 "first?")],
-    "default": [("When you've seen people chosen for {outcome} {where}, what set them apart?",
-                 "When you've seen people chosen for {outcome}, what set them apart?"),
-                ("Looking back, what made you a strong candidate for your first job in {area}?",
-                 "Looking back, what made you a strong candidate for your first job?")],
-}
-FLAG_TEMPLATES: dict[str, list[Template]] = {
-    "googleable": [
-        ("I've already looked up the basics of {topic}. What did you learn from your own experience that no "
-         "website told you?",
-         "I've already read how {choice_and} compare on paper. What did you learn from your own experience "
-         "that no website told you?",
-         "I've already read the published figures on {area}. What did you learn from your own experience "
-         "that no website told you?",
-         "I've read the official information. What did you learn at this stage of training that no website "
-         "told you?"),
-        ("If you went through {topic_one} again, what would you do differently?",
-         "What did the published numbers on {area} leave out that you only learned once you were in it?",
-         "Looking back on your own training, what would you do differently at my stage?"),
-        ("What do you wish you had known about {phrase} when you were at my stage?",
-         "What do you wish you had known when you were at my stage?"),
-    ],
-    "too_open": [
-        ("If you were in my position and wanted to {goal_inf}, what would you do first this year?",
-         "If you were in my position and aiming for {goal_noun}, what would you do first this year?",
-         "If you were in my position, which first step would you take this year?"),
-        ("How did you make the hardest decision you faced on your way into {area}?",
-         "How did you make the hardest career decision you faced at my stage?"),
-    ],
-}
-FALLBACKS: list[Template] = [
-    ("Looking back on your own career, which decision would you make differently today?",),
-    ("What risk in your career taught you the most, and what made you willing to take it?",),
-]
+CHOICE_TEMPLATES: dict[str, Template] = LEXICON.templates.choice
+PUMPING_TEMPLATES: dict[str, list[Template]] = LEXICON.templates.pumping
+FLAG_TEMPLATES: dict[str, list[Template]] = LEXICON.templates.flag
+FALLBACKS: list[Template] = LEXICON.templates.fallbacks
+_WHERE = PATTERNS["where"]
 
 
 def _where(normalized_question: str, area: str | None) -> str:
-    m = re.search(r"\b(?:at|in|on)\s+(your\s+(?:hospital|clinic|program|department|lab|group|practice|team|"
-                  r"unit|service))\b", normalized_question)
+    m = _WHERE.search(normalized_question)
     if m:
         return f"at {m.group(1)}"
     return f"in {area}" if area else ""
@@ -445,7 +333,7 @@ def template_choices(flag: str | None, role: str | None, normalized_question: st
     return ordered + FALLBACKS
 
 
-_SLOT = re.compile(r"\{(\w+)\}")
+_SLOT = SLOT_RE
 
 
 def fill(template: Template, subject: Subject, normalized_question: str, goal: Goal | None = None) -> str:

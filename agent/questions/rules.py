@@ -10,6 +10,9 @@ The detectors look at the structure of a question rather than at stock phrases:
 * too_open: no specific target once function words, light verbs, advice vocabulary and bare field
   names are removed, or a broad advice intent with at most one such word, and no concrete decision
   or problem in the user's context.
+
+The words and cue patterns they use are data (``word_classes.yaml`` and ``patterns.yaml`` beside this module,
+loaded by :mod:`agent.questions.lexicon`); this module holds how they combine.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from agent.questions.lexicon import (
     FIELD_WORDS,
     GENERIC,
     IMPERATIVES,
+    LEXICON,
     LIGHT_VERBS,
-    OUTCOMES,
+    PATTERNS,
     QUESTION_WORDS,
     SPECIALTIES,
     STOPWORDS,
     TOKEN_RE,
+    WORDS,
 )
 
 FLAGS = ("pumping", "googleable", "too_open")  # priority order for the verdict
@@ -36,18 +41,9 @@ NOTE_CODES = ("multiple_questions", "closed_question", "leading_question", "no_c
               "partly_googleable")
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.VERBOSE)
-
-
 # ---- normalisation ------------------------------------------------------------------------------
-_CONTRACTIONS = [
-    (r"\bcan't\b", "cannot"), (r"\bwon't\b", "will not"), (r"n't\b", " not"), (r"\bi'm\b", "i am"),
-    (r"'re\b", " are"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"),
-    (r"\b(what|who|where|when|how|it|that|there|here|which)'s\b", r"\1 is"), (r"\blet's\b", "let us"),
-    (r"\bu\b", "you"), (r"\bur\b", "your"), (r"\b(pls|plz)\b", "please"), (r"\bi\b", "i"),
-]
-_ABBREV = re.compile(r"\b(dr|mr|mrs|ms|prof|st|vs|etc|approx|no)\.", re.IGNORECASE)
+_CONTRACTIONS = LEXICON.contractions
+_ABBREV = PATTERNS["abbreviation"]
 
 
 def normalize(text: str) -> str:
@@ -55,20 +51,22 @@ def normalize(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = _ABBREV.sub(r"\1", text.lower())
     for pattern, repl in _CONTRACTIONS:
-        text = re.sub(pattern, repl, text)
+        text = pattern.sub(repl, text)
     return " ".join(text.split())
 
 
 def tokens(text: str) -> list[str]:
+    """The words and numbers of a normalised text, in order."""
     return TOKEN_RE.findall(text)
 
 
 # ---- sentence structure -------------------------------------------------------------------------
-_CLAUSE_SPLIT = re.compile(r"(?:,|;|\s-\s)?\s+(?:and|or|but|also|plus)\s+(?=(?:what|how|why|which|who|when|"
-                           r"where|would|could|do|did|does|is|are|was|can|should|have)\b)|;\s+")
+_SENTENCE_SPLIT = PATTERNS["sentence_split"]
+_CLAUSE_SPLIT = PATTERNS["clause_split"]
 
 
 def is_question_sentence(sentence: str) -> bool:
+    """True when a sentence ends with "?" or opens like a question or a request ("what", "can", "tell")."""
     words = tokens(sentence)
     if sentence.rstrip().endswith("?"):
         return True
@@ -89,8 +87,9 @@ class Parsed:
 
 
 def parse(question: str) -> Parsed:
+    """Normalise a question and split it into sentences, question sentences, context and clauses."""
     text = normalize(question)
-    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
+    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
     questions = [s for s in sentences if is_question_sentence(s)]
     if not questions and sentences:
         questions = [sentences[-1]]
@@ -102,21 +101,8 @@ def parse(question: str) -> Parsed:
 
 
 # ---- anchors and specificity ----------------------------------------------------------------------
-_GENERIC_YOU = (r"(?!\s+(?:need|have\s+to|must|get\s+paid|usually\s+need|apply|register|become|qualify|"
-                r"get\s+into|sign\s+up|enrol|enroll|calculate))")
-_ANCHOR = _rx(
-    rf"""\b(?:did|have|had|were|was|would|do|will)\s+you\b{_GENERIC_YOU}
-    | \byou(?:\s+\w+)?\s+(?:\w+ed|took|made|chose|knew|felt|saw|went|got|found|learnt|began|wrote|thought|
-        heard|faced|gave|kept|ran|built|spent|became|came|met|told|brought|lost|won|taught|left|had|did|
-        were|was|see|look|notice|wish|find|regret)\b
-    | \byour\s+(?:own\s+)?(?:career|path|training|residency|fellowship|first|early|practice|experience|time|
-        decision|choice|clinic|lab|team|department|program|view|opinion|judg(?:e)?ment|years?|move|switch|
-        transition|work|patients?|mentors?|mistakes?|risks?|journey|role|group|hospital|own)\b
-    | \b(?:when|since|after|before|as)\s+you\b | \bin\s+my\s+(?:position|shoes|place|situation)\b
-    | \bdid\s+(?:it|that|this)\s+\w+\s+you\b | \b(?:\w+ed|took|gave|made|taught|led|kept|drove|brought|got)\s+you\b
-    | \bif\s+you\s+were\b | \byou(?:\s+have|'ve)\s+(?:seen|found|noticed|worked|supervised|mentored|
-        hired)\b"""
-)
+_ANCHOR = PATTERNS["anchor"]
+_TRAINING_YEAR = PATTERNS["training_year"]
 
 
 def anchored(clause: str) -> bool:
@@ -131,7 +117,7 @@ def specific_words(text: str) -> list[str]:
         t = t.strip("'-")
         if t.endswith("'s"):
             t = t[:-2]
-        if t.isdigit() or re.fullmatch(r"pgy-?\d", t):
+        if t.isdigit() or _TRAINING_YEAR.fullmatch(t):
             out.append(t)
             continue
         if len(t) < 3 or t in STOPWORDS or t in LIGHT_VERBS or t in GENERIC or t in FIELD_WORDS:
@@ -142,39 +128,13 @@ def specific_words(text: str) -> list[str]:
     return out
 
 
-_DECISION = _rx(
-    r"""\b(?:between|versus|vs|weigh|weighing|deciding|decide|choosing|choose|torn|switch|switching|
-    transition|transitioning|offered|offer|trade-?off)\b | \bmov(?:e|ing)\s+(?:from|into|to)\b
-    | \b\w+\s+or\s+(?:a\s+|an\s+|the\s+)?\w+"""
-)
-_PROBLEM = _rx(
-    r"""\b(?:struggle|struggling|struggles|trouble|difficult|difficulty|worried|worry|unsure|stuck|freeze|
-    tend\s+to|keep\s+\w+ing|but|although|however|without|deadline|next\s+(?:week|month|year)|
-    in\s+\d+|within|failed|failing|behind|slipping|burn(?:ed|t)?\s*out|conflict|because)\b
-    | \bno\s+\w+\s+yet\b | \b(?:have|had|with)\s+(?:no|two|three|\d+|several|a\s+few)\s+\w+"""
-)
-_VAGUE = _rx(
-    r"""\b(?:any|some|your|best|general|good|main|top|biggest|key|most\s+important)\s+(?:advice|tips?|
-        thoughts|guidance|wisdom|suggestions?|recommendations?|pointers|insights?|words|takeaways?|lessons?)\b
-    | \bwhat\s+(?:should|do|must|would|can)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:know|do|be\s+doing|
-        focus\s+on|think\s+about|expect|keep\s+in\s+mind|be\s+aware)\b
-    | \bwhat\s+(?:do|would|can)\s+you\s+(?:think|recommend|suggest|advise|say|tell)\b
-    | \bhow\s+(?:do|can|should|would|could|will)\s+i\s+\w+ | \btell\s+me\s+(?:about|everything|more)\b
-    | \btalk\s+(?:to\s+)?me\s+(?:about|through)\b | \bwhat\s+is\s+it\s+like\b
-    | \bwhat\s+is\s+your\s+(?:take|view|opinion|perspective)\b | \bthoughts\b
-    | \bwhere\s+do\s+you\s+see\b | \badvice\b | \bguidance\b"""
-)
+_DECISION = PATTERNS["decision"]
+_PROBLEM = PATTERNS["problem"]
+_VAGUE = PATTERNS["vague"]
+_PAST_EPISODE = PATTERNS["past_episode"]
+_EPISODE_MARK = PATTERNS["episode_mark"]
 
-
-_PAST_EPISODE = _rx(
-    r"""\bdid\s+you\b | \byou\s+(?:have\s+|had\s+)?(?:ever\s+)?(?:\w+ed|gotten|got|given|taken|took|made|had|faced|
-        received|learnt|heard|seen|saw|been\s+\w+)\b
-    | \byou\s+(?:like|love|enjoy|dislike|hate|find|value|miss)\b"""
-)
-_EPISODE_MARK = re.compile(r"\b(?:ever|best|worst|hardest|toughest|biggest|first|last\s+time|most\s+\w+)\b")
-
-
-_BROAD_FIELDS = {"medicine", "research", "academia", "patient care", "clinical research"}
+_BROAD_FIELDS = WORDS["broad_topics"]
 _FIELD_NAME = re.compile(r"\b(?:" + "|".join(
     sorted((re.escape(f) for f in SPECIALTIES if len(f) > 3 and f not in _BROAD_FIELDS), key=len, reverse=True)
 ) + r")\b")
@@ -197,49 +157,11 @@ def too_open(p: Parsed) -> bool:
 
 
 # ---- googleable --------------------------------------------------------------------------------
-_FACT = _rx(
-    r"""\bhow\s+(?:many|much)\s+(?:years?|months?|weeks?|hours?|days?|time)\b
-    | \bhow\s+long\s+(?:is|are|does|do|will|would|did|was|has)\b | \b(?:length|duration)\s+of\b
-    | \bhow\s+many\b | \b(?:what|which)\s+(?:percentage|percent|proportion|fraction|number|share)\s+of\b
-    | \b(?:match|acceptance|pass|passing|success|fill|attrition|placement)\s+rates?\b |
-        \bhow\s+competitive\s+is\b
-    | \b(?:salary|salaries|earn|earns|earning|earnings|income|compensation|wages?|debt|tuition|fees?|costs?)\b
-    | \bhow\s+much\s+(?:do|does|is|are|will|would|can|did)\b(?!.*\b(?:time|effort|energy)\b)
-    | \b(?:paid|pay)\b(?!\s+(?:off|attention))
-    | \b(?:deadlines?|due\s+dates?|timeline|when\s+(?:is|are)\s+\w+\s+due)\b
-    | \bwhen\s+(?:do|does|is|are|will)\b.*\b(?:open|opens|close|closes|start|starts|begin|begins|due|released|
-        held|announced|happen|happens|take\s+place|come\s+out|taken|scheduled|offered|posted)\b
-    | \bwhat\s+(?:date|month|day|time\s+of\s+year)\b
-    | \b(?:requirements?|prerequisites?|required|mandatory|eligib\w+|criteria|accredit\w+)\b
-    | \b(?:do|does|would)\s+(?:i|one|someone|a\s+\w+)\s+need\b(?!\s+to\s+(?:know|do|think|consider|learn|
-        be\s+aware))
-    | \bdo\s+you\s+need\s+(?:to|a|an)\b(?!\s+(?:know|do|think|consider|learn|be\s+aware))
-    | \bwhat\s+do\s+i\s+need\s+to\s+(?:apply|get|become|qualify|register|pass|take)\b
-    | \b(?:do|does|would)\s+(?:i|one|someone|you)\s+have\s+to\s+(?:pass|take|complete|get|have|do)\b
-    | \bwhat\s+(?:is|are)\s+the\s+(?:average|median|typical|mean|usual|normal)\b
-    | \b(?:which|what)\s+(?:\w+\s+)?(?:exams?|tests?|courses?|classes|certifications?|certificates?|licen[cs]es?|
-        boards?|credentials?|degrees?)\s+(?:do|does|are|is|should|must)\b
-    | \b(?:passing|minimum|cutoff|cut-off|average|median|typical|mean|required|competitive)\s+(?:scores?|
-        gpa|mcat|
-        step\s*\d?)\b | \bwhat\s+score\b | \bscore\s+(?:do|does)\s+\w+\s+need\b
-    | \b(?:on\s+average|per\s+year|each\s+year|every\s+year|annually|per\s+week)\b
-    | \b(?:average|median|typical|mean)\s+(?:\w+\s+){0,2}(?:number|salary|pay|income|length|age|score|
-        debt|hours|
-        cost|time)\b
-    | \bhow\s+(?:do|does|can)\s+(?:i|one|you|someone|a\s+\w+)\s+(?:apply|register|sign\s+up|enrol|enroll|
-        qualify)\b
-    | \bwhat\s+does\s+[\w\s.-]+?\s+(?:stand\s+for|mean)\b | \bdifference\s+between\b | \bdefin(?:e|ition)\b
-    | \bwhat\s+does\s+(?:a|an)\s+\w+(?:\s+\w+)?\s+do\b
-    | \b(?:types|kinds|sorts|list|categories|subspecialties|specialties|fellowships)\s+(?:of|in|within)\b
-    | \b(?:what|which)\s+(?:\w+\s+){0,2}(?:subspecialties|specialties|fellowships|programs|options|types|
-        kinds|
-        tracks|pathways|exams|certifications)\s+(?:exist|are\s+there|are\s+available|are\s+offered|can\s+i)\b
-    | \bis\s+(?:a|an|the)?\s*[\w\s-]{1,40}\s+(?:required|mandatory|necessary)\b"""
-)
-_NP_FUNCTION = frozenset({"a", "an", "the", "of", "in", "for", "to"})
-_NOT_A_TERM = frozenset({"most", "more", "less", "part", "it", "that", "this", "you", "your"})
-_NEUTRAL_NOUNS = frozenset({"step", "steps", "job", "jobs", "work", "field", "profession"})
-_DEFINITION = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:a|an|the)?\s*(?P<np>[\w\s.-]{1,60})$")
+_FACT = PATTERNS["fact"]
+_NP_FUNCTION = WORDS["definition_function_words"]
+_NOT_A_TERM = WORDS["not_a_term"]
+_NEUTRAL_NOUNS = WORDS["term_nouns"]
+_DEFINITION = PATTERNS["definition"]
 
 
 def _is_definition(clause: str) -> bool:
@@ -252,16 +174,13 @@ def _is_definition(clause: str) -> bool:
     return all(w not in LIGHT_VERBS and (w not in GENERIC or w in _NEUTRAL_NOUNS) for w in words)
 
 
-_QUANTITY = re.compile(r"how\s+(?:many|much|long)\b")
+_QUANTITY = PATTERNS["quantity"]
+_JUDGEMENT = PATTERNS["asks_judgement"]
 # A yes/no question with nobody in it, about how exams, programmes and rules work ("Is Step 1 pass/fail
 # now?", "Does the match use a rank list?") has a published answer.
-_CLOSED = re.compile(r"^(?:is|are|was|were|does|do|did|has|have|can|will)\s")
-_PERSONAL = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|our|us|you|your|yours|you're|you've|you'd)\b")
-_RULE_WORDS = _rx(
-    r"""\b(?:step\s*\d|usmle|comlex|mcat|boards?|exams?|match|matching|eras|nrmp|acgme|residenc(?:y|ies)|
-    fellowships?|programs?|programmes?|pass/fail|pass-fail|allowed|permitted|eligible|competitive|accredited|
-    visas?|licen[cs]e|licensure|certif\w*|credits?|cme|quota|positions?|spots?|rank\s+lists?)\b"""
-)
+_CLOSED = PATTERNS["closed_start"]
+_PERSONAL = PATTERNS["personal"]
+_RULE_WORDS = PATTERNS["rule_words"]
 
 
 def fact_intent(clause: str) -> bool:
@@ -276,97 +195,16 @@ def fact_intent(clause: str) -> bool:
     if not hits:
         return False
     # "How many mentors should I have?" asks for judgement, not a published number.
-    return not (re.search(r"\bshould\b", clause) and all(_QUANTITY.match(h) for h in hits))
+    return not (_JUDGEMENT.search(clause) and all(_QUANTITY.match(h) for h in hits))
 
 
 # ---- pumping -----------------------------------------------------------------------------------
-_REQUEST = _rx(
-    r"""\b(?:can|could|would|will|might)\s+you\b | \bplease\b | \b(?:chance|way)\s+(?:that\s+)?you\b
-    | \bpossible\s+(?:for\s+you\s+)?to\b | \bi\s+(?:would\s+like|want|need|hope|wish)\s+(?:for\s+)?you\s+to\b
-    | \bdo\s+you\s+mind\b | \b(?:willing|able)\s+to\b | \bcan\s+i\s+(?:ask|count\s+on)\s+you\b
-    | \byou\s+(?:could|can|would|might|will)\b | \b(?:would|i\s+would)\s+(?:love|appreciate|
-        be\s+grateful\s+for)\b"""
-)
-_FAVOUR = _rx(
-    rf"""\b(?:introduc|connect|refer|nominat|hir|sponsor|endors|accept|admit|rank|pick|choos|select|
-        shortlist|promot|fast-track|vouch\w*\s+for|hook|sign|squeez|fit|slot|guarantee)\w*\s+me\b
-    | \brecommend\w*\s+me\s+(?:for|to|as)\b | \bset\w*\s+me\s+up\b | \btak(?:e|ing)\s+me\s+(?:on|in|as|into)\b
-    | \bbring\w*\s+me\s+(?:on|in|onto|into|aboard)\b | \bput\w*\s+me\s+(?:on|in|forward|up|through|onto)\b
-    | \badd\w*\s+me\s+(?:to|as|on)\b | \blet\w*\s+me\s+(?:join|shadow|work|have|come|rotate|sit)\b
-    | \bget\w*\s+me\s+(?:in|into|onto|on|a|an|the|my|hired|accepted|through|some|your)\b
-    | \b(?:write|sign|submit|send)\w*\s+(?:my|me\s+a|me\s+an)\s+(?:\w+\s+){{0,2}}?(?:letters?|references?|
-        recommendations?)\b
-    | \b(?:find|give|offer|write|arrange|secure|reserve|save|land|grant|book)\w*\s+me\s+(?:\w+\s+){{0,3}}?
-        (?:{OUTCOMES})\b
-    | \b(?:get|find|arrange|secure|guarantee|reserve|set\s+up|line\s+up|organi[sz]e|
-        book)\s+(?:me\s+)?(?:a|an|the)\s+
-        (?:\w+\s+){{0,2}}?(?:{OUTCOMES})\s+(?:for\s+me|at\s+your|in\s+your|with\s+(?:you|your|the|dr))\b
-    | \b(?:an?\s+)?intro(?:duction)?s?\s+to\s+(?:your|dr|the|someone|somebody|him|her|them|people|a\s+few)\b
-    | \bhelp\s+me\s+(?:get|land|find|secure|obtain)\s+(?:a|an|the|my|into|
-        in)\s+(?:\w+\s+){{0,3}}?(?:{OUTCOMES})\b
-    | \b(?:give|share|pass|send|forward|hand|get)\s+(?:me\s+)?(?:your|their|his|her|the|some|a\s+few|any)\s+
-        (?:\w+'?\s+){{0,3}}?(?:contacts?|contact\s+(?:details|info)|phone\s+numbers?|numbers?|e-?mails?|
-        e-?mail\s+addresses?|cell)\b
-    | \bbe\s+(?:a\s+|my\s+)(?:reference|referee|sponsor|advocate)\b
-    | \b(?:pass|send|forward|give|hand|show|share|put|mention|drop)\s+(?:along\s+)?my\s+(?:cv|resume|
-        application|
-        file|name|profile|paper|abstract|portfolio)\b
-    | \b(?:support|sponsor|endorse|back|push|fast-track|approve|sign)\w*\s+my\s+(?:application|candidacy|visa|
-        nomination|bid|promotion|case)\b
-    | \bmake\s+sure\b.*\b(?:me|my|i)\b | \bsign\s+off\s+on\s+my\b
-    | \b(?:call|email|e-mail|phone|text|message|contact|ring|write\s+to|speak\s+(?:to|with)|talk\s+(?:to|
-        with)|
-        reach\s+out\s+to)\s+(?:the|your|my|their|him|her|them|dr|someone|somebody)\b.{{0,60}}?
-        \b(?:for\s+me|on\s+my\s+behalf|about\s+me|about\s+my\s+(?:application|candidacy|cv|file))\b
-    | \b(?:tell|let|convince|persuade|ask|get|remind)\s+(?:the|your|him|her|them|dr|everyone|people)\b
-        (?:\s+\w+){{0,3}}?\s+(?:that\s+)?(?:i\s+am|i\s+would|i\s+will|i\s+should|i\s+deserve|about\s+me|to\s+
-        (?:hire|accept|take|pick|rank|choose|select|consider|interview|admit|offer|give)\s+me)\b"""
-)
+_REQUEST = PATTERNS["request"]
+_FAVOUR = PATTERNS["favour"]
 # Favours that need no "can you" around them to be a request.
-_FAVOUR_ALONE = _rx(
-    rf"""\bput\s+in\s+a\s+(?:good\s+)?word\b | \bpull\s+(?:some\s+|a\s+few\s+)?strings\b |
-        \bon\s+my\s+behalf\b
-    | \b(?:use|drop|mention)\s+your\s+name\b | \blist\s+you\s+as\s+(?:a\s+|my\s+)?(?:reference|referee)\b
-    | \b(?:anyone|someone|somebody|people|who\s+do\s+you\s+know)\s+(?:who|that)\s+(?:could|can|would|might|will)\s+
-        (?:give|get|offer|hire|
-        take|find)\s+me\b
-    | \b(?:can|could|may|might)\s+i\s+(?:have|get)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}?(?:letter|reference|
-        recommendation|spot|place|position|job|interview|introduction|intro|referral)\b
-    | \b(?:can|could|may|might)\s+i\s+(?:have|get)\s+(?:your|their|the|
-        some)\s+(?:\w+'?\s+){{0,3}}?(?:contacts?|
-        numbers?|e-?mails?|{OUTCOMES})\b
-    | \b(?:can|could|may|might)\s+i\s+(?:shadow|join)\s+you\b
-    | \b(?:can|could|may|might)\s+i\s+(?:join|work\s+(?:in|at|for|on))\s+your\b
-    | \bvouch\s+for\s+me\b
-    | \bi\s+(?:would\s+love|would\s+like|am\s+hoping\s+for)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}?(?:{OUTCOMES})\s+
-        (?:in|at|on|with)\s+your\b
-    | \b(?:any|an?)\s+(?:\w+\s+)?(?:openings?|positions?|spots?|jobs?|places?|vacanc\w+)\s+(?:\w+\s+){{0,3}}?
-        for\s+me\b
-    | \bwho\s+(?:can|could|would|might|will)\s+(?:get|give|find|offer|hire|take)\s+me\b"""
-)
-_PURPOSE = _rx(
-    r"""\bso\s+(?:that\s+)?(?:i|we)\s+(?:can\s+|could\s+|will\s+|would\s+|might\s+|may\s+)?(?:get|be)\s+
-        (?:in|into|accepted|hired|admitted|selected|picked|chosen|ranked|matched|promoted|interviewed|
-        a\s+job|the\s+job|a\s+spot|the\s+spot|a\s+position|the\s+position|an\s+interview|an\s+offer|
-        a\s+place)\b
-    | \bso\s+(?:that\s+)?(?:she|he|they|you|the\s+\w+(?:\s+\w+)?)\s+(?:will\s+|would\s+|can\s+|could\s+|
-        might\s+)?
-        (?:hire|hires|accept|accepts|admit|admits|pick|picks|choose|chooses|take|takes|rank|ranks|select|
-        selects|interview|interviews|offer|offers|consider|considers|give|gives|promote|promotes|want|
-        wants)\s+me\b
-    | \bso\s+(?:that\s+)?i\s+can\s+(?:ask|get)\s+(?:them|him|her|people|someone|those\s+\w+)?\s*(?:for\s+)?
-        (?:a\s+|an\s+)?(?:jobs?|positions?|spots?|interviews?|offers?|places?|work|favou?rs?)\b
-    | \b(?:talk|speak|reach|contact|meet|impress|know|call|email|network\s+with)\b.{0,40}?\b(?:to|
-        so\s+(?:that\s+)?i
-        (?:\s+can)?)\s+get\s+(?:hired|accepted|admitted|selected|picked|in|into\s+(?:the|a|your|their)\s+\w+|
-        a\s+job|the\s+job|a\s+spot|a\s+position|the\s+position|an\s+offer)\b"""
-)
-
-
-_IMPERATIVE_FAVOURS = frozenset(
-    "introduce connect get give find hook put recommend nominate refer hire send pass forward call email "
-    "tell let add".split()
-)
+_FAVOUR_ALONE = PATTERNS["favour_alone"]
+_PURPOSE = PATTERNS["purpose"]
+_IMPERATIVE_FAVOURS = WORDS["imperative_favours"]
 
 
 def _sentence_pumping(sentence: str) -> bool:
