@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install index bench lint clean
+.PHONY: run test install index heads bench lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ install: $(STAMP)
 index: install
 	$(PY) -m retrieval build --if-missing
 
-run: index
+# The learned heads (classifiers and fusers) are trained from corpus/ when missing or stale: seconds once the
+# training text's embeddings are cached in data/heads.
+heads: install
+	$(PY) -m agent train --if-stale
+
+run: index heads
 	$(VENV)/bin/streamlit run app.py --server.address $${MENTORPREP_HOST:-127.0.0.1} --server.port $${MENTORPREP_PORT:-8501} --server.headless true --browser.gatherUsageStats false
 
-test: install lint
+test: install lint heads
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
@@ -41,4 +46,4 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) data/chroma data/*.db
+	rm -rf $(VENV) data/chroma data/heads data/*.db

@@ -28,7 +28,8 @@ _EXPORTS = {
     "Citer": "protocols", "Embeds": "protocols", "Retriever": "protocols",
     "Passage": "search", "HybridRetriever": "search", "KeywordRetriever": "search", "is_relevant": "search",
     "make_retriever": "search", "relevance": "search", "rrf": "search",
-    "default_sets": "evaluate", "hit_at_k": "evaluate", "load_examples": "evaluate",
+    "TOPIC_HEAD": "topics", "load_topic_head": "topics", "topic_prior": "topics", "train_topic_head": "topics",
+    "default_sets": "evaluate", "topic_hit_at_k": "evaluate", "hit_at_k": "evaluate", "load_examples": "evaluate",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings as Embeddings_
 from agent.core import ConfigError
 
 MODEL_ID = "all-MiniLM-L6-v2"
+CACHE_SIZE = 20_000  # texts; about 30 MB of vectors
 
 _EMBEDDER: Embedder | None = None
 _EMBEDDER_LOCK = threading.Lock()
@@ -38,16 +39,27 @@ class Embedder:
         hf_logging.disable_progress_bar()  # a weights-loading bar on every start is noise in the CLI
         self._model = SentenceTransformer(model_path, device="cpu")
         self._lock = threading.Lock()
+        self._cache: dict[str, np.ndarray] = {}
         self.dimension = int(self._model.get_embedding_dimension() or 384)
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Embed texts; returns an array of shape ``(len(texts), dimension)``."""
+        """Embed texts; returns an array of shape ``(len(texts), dimension)``.
+
+        Recently embedded texts come from a small cache: the judges embed the same question again when
+        they re-check it, and a rehearsal embeds the same lines turn after turn.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                         normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if todo:
+                vectors = self._model.encode(todo, batch_size=batch_size, convert_to_numpy=True,
+                                             normalize_embeddings=True, show_progress_bar=False)
+                for text, vector in zip(todo, np.asarray(vectors, dtype=np.float32), strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+            return np.array([self._cache[t] for t in texts], dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query string; returns a vector of shape ``(dimension,)``."""

@@ -52,6 +52,23 @@ def hit_at_k(retriever: Any, examples: list[dict[str, Any]], k: int = 3, name: s
 
 
 def default_sets(project_root: str | Path) -> dict[str, Path]:
-    """The dev and own retrieval sets shipped in ``tests/eval_data``."""
-    folder = Path(project_root) / "tests" / "eval_data"
-    return {"dev": folder / "retrieval_dev.jsonl", "own": folder / "retrieval_own.jsonl"}
+    """The shipped query sets: the shared dev set, our own, the frozen test split and the external check set."""
+    root = Path(project_root)
+    folder = root / "tests" / "eval_data"
+    return {"dev": folder / "retrieval_dev.jsonl", "own": folder / "retrieval_own.jsonl",
+            "test": root / "corpus" / "retrieval" / "test.jsonl",
+            "external": root / "corpus" / "external" / "retrieval.jsonl"}
+
+
+def topic_hit_at_k(head: Any, embed: Any, examples: list[dict[str, Any]], k: int = 3, name: str = "") -> EvalResult:
+    """hit@k of the topic head alone: a hit when one of its ``k`` likeliest topics is a labelled one."""
+    result = EvalResult(name=name, k=k)
+    vectors = embed([e["query"] for e in examples])
+    for example, row in zip(examples, head.probabilities(vectors), strict=True):
+        got = [head.labels[i] for i in row.argsort()[::-1][:k]]
+        result.total += 1
+        if set(got) & set(example["topics"]):
+            result.hits += 1
+        else:
+            result.misses.append({"query": example["query"], "expected": example["topics"], "got": got})
+    return result

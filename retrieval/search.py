@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,9 @@ RRF_K = 60  # the usual constant: damps the gap between rank 1 and rank 2
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 CANDIDATES = 40  # per ranking, before fusion
+TOPIC_WINDOW = 10  # how far down the fused ranking a topic's passages count as evidence for it
+TOPIC_EVIDENCE_SCALE = 8.0  # fused scores are reciprocal ranks (~0.016 for first place, ~0.03 from both rankings)
+TOPIC_PRIOR_WEIGHT = 1.0  # the topic prior's log-probability; weights chosen by cross-validation on the training queries
 FRESHNESS_SECONDS = 2.0
 RELEVANCE_THRESHOLD = 0.4
 KEYWORD_RELEVANCE_THRESHOLD = 0.3  # how often a HybridRetriever checks whether the index was rebuilt
@@ -158,10 +162,16 @@ class HybridRetriever:
         collection_name: the collection to search.
         embedder: defaults to the process-wide :func:`get_embedder`.
         location: human-readable description of where the index lives (for :meth:`status`).
+        topic_prior: maps a query vector to a probability per topic (see :mod:`retrieval.topics`); passages on
+            likely topics move up the fused ranking. None searches without a prior.
+        diverse: return the best passage of each of the likeliest topics rather than several passages on one.
     """
 
     def __init__(self, connect: Callable[[], Any], collection_name: str, *, embedder: Embedder | None = None,
-                 location: str = "") -> None:
+                 location: str = "", topic_prior: Callable[[np.ndarray], dict[str, float] | None] | None = None,
+                 diverse: bool = True) -> None:
+        self.topic_prior = topic_prior
+        self.diverse = diverse
         self._connect = connect
         self.collection_name = collection_name
         self._embedder = embedder
@@ -217,7 +227,11 @@ class HybridRetriever:
         keyword = bm25.search(query, max(CANDIDATES, k), _keeper(role, stage, topic))
         matches = {bm25.chunks[h.index].id: (h.overlap, h.coverage) for h in keyword}
         fused = rrf([(list(similarity), DENSE_WEIGHT), (list(matches), KEYWORD_WEIGHT)])
-        best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        prior = self.topic_prior(vector) if self.topic_prior is not None and topic is None else None
+        if self.diverse and topic is None:
+            best = _diverse(fused, {cid: bm25.chunks[n].topic for cid, n in by_id.items()}, prior, k)
+        else:
+            best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
         chunks = {cid: bm25.chunks[by_id[cid]] for cid in best if cid in by_id}
         stale = [cid for cid in best if cid not in chunks]
         if stale:  # the index changed since the cache was filled
@@ -261,6 +275,34 @@ class HybridRetriever:
                     "location": self.location, "error": f"{type(exc).__name__}: {exc}"}
 
 
+def _diverse(fused: dict[str, float], topic_of: dict[str, str], prior: dict[str, float] | None,
+             k: int) -> list[str]:
+    """The top ``k`` ids, one per topic while topics last: the best passage of each of the likeliest topics.
+
+    A topic's likelihood is the fused score its passages earn near the top of the ranking, plus the topic
+    prior's log-probability when there is one. The first result is still the best passage overall in almost
+    every case; the others cover the next likeliest readings of the query instead of repeating the first.
+    """
+    ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+    weight: dict[str, float] = {}
+    for cid in ranked[:TOPIC_WINDOW]:
+        topic = topic_of.get(cid, "")
+        weight[topic] = weight.get(topic, 0.0) + fused[cid]
+
+    def likelihood(topic: str) -> float:
+        score = TOPIC_EVIDENCE_SCALE * weight.get(topic, 0.0)
+        if prior is not None:
+            score += TOPIC_PRIOR_WEIGHT * math.log(prior.get(topic, 0.0) + 1e-6)
+        return score
+
+    first_of: dict[str, str] = {}
+    for cid in ranked:
+        first_of.setdefault(topic_of.get(cid, ""), cid)
+    topics = sorted(first_of, key=lambda t: (-likelihood(t), t))
+    chosen = [first_of[t] for t in topics[:k]]
+    return chosen + [cid for cid in ranked if cid not in chosen][:k - len(chosen)]
+
+
 def relevance(passage: Passage) -> float:
     """How plausibly a passage answers its query: cosine similarity plus credit for shared rare terms.
 
@@ -278,6 +320,22 @@ def is_relevant(passage: Passage) -> bool:
     return relevance(passage) >= threshold
 
 
-def make_retriever(settings: Any) -> HybridRetriever:
-    """The hybrid retriever for ``settings`` (connects to Chroma on first use, not here)."""
-    return HybridRetriever(lambda: open_client(settings), settings.collection, location=describe_location(settings))
+def make_retriever(settings: Any, *, topic_prior: bool = True, diverse: bool = True) -> HybridRetriever:
+    """The hybrid retriever for ``settings`` (connects to Chroma on first use, not here).
+
+    Args:
+        topic_prior: use the trained topic head when there is one (``python -m agent train``).
+        diverse: one passage per likely topic (see :class:`HybridRetriever`).
+    """
+    prior = None
+    if topic_prior:
+        from retrieval.topics import load_topic_head
+        from retrieval.topics import topic_prior as prior_of
+
+        head = load_topic_head()
+        if head is not None:
+            def prior(vector: np.ndarray) -> dict[str, float] | None:
+                # A stand-in embedder of another size (in tests) cannot be read by the head.
+                return prior_of(head, vector) if vector.shape[-1] == head.weights.shape[1] else None
+    return HybridRetriever(lambda: open_client(settings), settings.collection, location=describe_location(settings),
+                           topic_prior=prior, diverse=diverse)

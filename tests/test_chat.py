@@ -150,7 +150,7 @@ def test_cli_eval_retrieval_keyword_json(tmp_path, monkeypatch, capsys):
     queries.write_text('{"query": "thank-you email", "topics": ["follow-up"]}\n'
                        '{"query": "phone away", "topics": ["meeting-etiquette"]}\n', encoding="utf-8")
     assert agent_main(["eval", "retrieval", "--keyword", "--set", str(queries), "--json"]) == 0
-    [result] = json.loads(capsys.readouterr().out)
+    result = json.loads(capsys.readouterr().out)["q"]["keyword"]
     assert result["rate"] == 1.0 and result["total"] == 2
     assert agent_main(["eval", "retrieval", "--set", str(tmp_path / "missing.jsonl")]) == 2
 

@@ -53,8 +53,8 @@ GOOD_CONNECTOR = [
              "group?",
      ""),
     ("persona", "She'd tell it better than me. I'll introduce you to Dr. Priya Nair by email tonight.", "introduce"),
-    ("user", "As someone who has watched many residents choose, what separates those who thrive in "
-             "nephrology from those who leave?", ""),
+    ("user", "When residents you supervised chose nephrology, what told you early on that it would suit "
+             "them?", ""),
     ("persona", "Curiosity about physiology, mostly. Are you going to the state chapter meeting?", "event"),
     ("user", "Thank you so much for your time. I'll email Dr. Nair this week and mention that you sent me.", ""),
     ("persona", "Great. Watch your inbox.", "close"),

@@ -79,7 +79,8 @@ def test_verdict_follows_priority_pumping_then_googleable_then_too_open():
     assert set(c.flags) == {"pumping", "googleable"}
     assert c.verdict == "pumping"
     assert judge("What is your best advice?").verdict == "too_open"
-    strong = judge("What is a decision in your career you'd make differently with what you know now?")
+    strong = judge("Tell me about a patient early in your practice who changed how you approach difficult "
+                   "conversations.")
     assert strong.verdict == "strong" and strong.flags == []
 
 
@@ -329,7 +330,8 @@ def test_cli_sharpen_json_and_eval(capsys):
     assert "empty" in capsys.readouterr().err
     assert main(["eval", "questions", "--no-rewrites"]) == 0
     out = capsys.readouterr().out
-    assert "questions_dev" in out and "questions_own" in out and "macro-F1" in out
+    assert "macro-F1" in out and all(name in out for name in ("dev", "own", "test", "external"))
+    assert all(column in out for column in ("rules", "classifier", "fused"))
 
 
 def test_cli_eval_missing_set_is_a_clear_error(capsys, tmp_path):

@@ -158,3 +158,53 @@ def test_bad_entries_are_rejected_with_the_cue_named(tmp_path, entry, message):
     with pytest.raises(ValueError, match=message) as raised:
         load_cues(path)
     assert "cue x" in str(raised.value)
+
+
+# ---- negation, expectations and the user as subject (the machinery in agent/read_room/cues.py) ------------
+
+def _hit(cue_name: str, text: str):
+    hits = find_hits(fold(text), [CUES[cue_name]])
+    assert hits, f"cue {cue_name!r} should match somewhere in {text!r}"
+    return hits[0]
+
+
+@pytest.mark.parametrize(("cue_name", "text"), [
+    ("tips", "Zero practical tips on the research talk."),  # "zero" negates
+    ("asks_about_you", "didnt ask about my goals, 5 min"),  # texting drops the apostrophe
+    ("personal_topics", "No talk of my future or my family."),  # "or" carries the negation on
+    ("gives_feedback", "None of my writing got critiqued."),  # "none of" scopes over its verb
+    ("invested_in_you", "Long-term mentoring isn't something she can offer."),  # the cue is the negated subject
+    ("asks_about_you", "She wasn't, in the ten minutes we had, interested in my personal life at all."),
+    ("rehearses", "I'd half expected a mock interview. There wasn't one."),  # an expectation, then denied
+    ("asks_about_you", "Thought she'd ask about my goals. Nope."),
+    ("asks_about_you", "I thought he might ask about me as a person. Not once."),
+    ("refers_on", "I assumed he'd send me off to talk to other people. He didn't."),
+    ("introduces", "Did she offer to introduce me? Nope."),  # a question, then denied
+])
+def test_negations_the_scope_logic_used_to_miss(cue_name, text):
+    assert _hit(cue_name, text).negated
+
+
+@pytest.mark.parametrize(("cue_name", "text"), [
+    ("nominates", "WHOLE hour, no phone, & he's nominating me for chief"),  # "&" starts a new clause
+    ("whole_stretch", "He did not hurry at all, whole afternoon we talked"),  # "not ... at all," closes it
+    ("recommends_you", "thought hed just give me contacts but no, hes recommending me directly"),
+    ("whole_stretch", "I shouldn't have been surprised that she spent most of the afternoon on it"),
+])
+def test_negation_stops_where_the_clause_does(cue_name, text):
+    hit = _hit(cue_name, text)
+    assert not hit.negated and not hit.hedged
+
+
+def test_an_unmet_expectation_is_hedged_and_a_met_one_counts():
+    hit = _hit("introduces", "I was hoping she would introduce me to the chair.")
+    assert hit.hedged and not hit.negated
+    hit = _hit("introduces", "I hoped she'd introduce me to the chair and she did.")
+    assert not hit.hedged and not hit.negated
+
+
+def test_in_quoted_speech_i_is_the_other_person():
+    assert _fires(CUES["introduces"], "'I'll introduce you to Raj,' she said.")
+    assert not _fires(CUES["introduces"], "I introduced her to Raj at the party.")
+    hit = _hit("nominates", "'I'd like to nominate you for the prize,' she said.")
+    assert not hit.hedged  # her offer, not the user's wish

@@ -10,7 +10,6 @@ import pytest
 from agent.core import InputError
 from retrieval import (
     BM25Index,
-    HashEmbedder,
     KeywordRetriever,
     Passage,
     extract_passage,
@@ -22,6 +21,7 @@ from retrieval import (
     stem,
     tokenize,
 )
+from tests.fakes import HashEmbedder
 from tests.test_retrieval_index import DOCS, write_corpus
 
 

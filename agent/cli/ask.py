@@ -21,6 +21,7 @@ def register(commands, evals) -> None:
                            help="evaluate this file instead of the shipped sets (repeatable)")
     retrieval.add_argument("--keyword", action="store_true", help="BM25 only (no embeddings)")
     retrieval.add_argument("--json", action="store_true")
+    retrieval.add_argument("--misses", action="store_true", help="also list the queries the fused search missed")
     retrieval.set_defaults(func=run_eval)
 
 
@@ -86,16 +87,48 @@ def run_ask(args, settings) -> int:
 
 @_chroma_errors
 def run_eval(args, settings) -> int:
-    from retrieval import KeywordRetriever, default_sets, hit_at_k, load_examples
+    from retrieval import (
+        KeywordRetriever,
+        default_sets,
+        get_embedder,
+        hit_at_k,
+        load_examples,
+        load_topic_head,
+        make_retriever,
+        topic_hit_at_k,
+    )
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
-    retriever = KeywordRetriever(settings.knowledge_dir) if args.keyword else _retriever(settings, build=True)
-    results = [hit_at_k(retriever, load_examples(path), args.k, name) for name, path in sets.items()]
+    if args.keyword:
+        engines = {"keyword": KeywordRetriever(settings.knowledge_dir)}
+    else:
+        _retriever(settings, build=True)
+        engines = {"hybrid": make_retriever(settings, topic_prior=False, diverse=False),
+                   "fused": make_retriever(settings)}
+    head = None if args.keyword else load_topic_head()
+    results: dict[str, dict] = {}
+    for name, path in sets.items():
+        examples = load_examples(path)
+        results[name] = {engine: hit_at_k(r, examples, args.k, name) for engine, r in engines.items()}
+        if head is not None:
+            results[name]["topic head"] = topic_hit_at_k(head, get_embedder().embed, examples, args.k, name)
     if args.json:
-        print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        print(json.dumps({name: {e: r.to_dict() for e, r in by.items()} for name, by in results.items()},
+                         indent=2, ensure_ascii=False))
         return 0
-    for r in results:
-        print(f"retrieval {r.name}: hit@{r.k} = {r.rate:.3f} ({r.hits}/{r.total})")
-        for miss in r.misses:
-            print(f"  miss: {miss['query']!r} expected {miss['expected']} got {miss['got']}")
+    columns = [c for c in ("keyword", "hybrid", "topic head", "fused") if c in next(iter(results.values()))]
+    print(f"knowledge search: hit@{args.k} by topic (hybrid = dense + BM25; topic head = the classifier's "
+          f"top {args.k} topics; fused = hybrid + topic prior, one passage per likely topic)")
+    print(f"{'set':<10}{'n':>6}" + "".join(f"{c:>12}" for c in columns))
+    cv = head.meta.get("cv", {}) if head is not None else {}
+    if cv:
+        print(f"{'train CV':<10}{cv.get('rows', 0):>6}" + "".join(
+            f"{cv['top3']:>12.3f}" if c == "topic head" else f"{'-':>12}" for c in columns))
+    for name, by in results.items():
+        print(f"{name:<10}{by[columns[0]].total:>6}" + "".join(f"{by[c].rate:>12.3f}" for c in columns))
+    if args.misses:
+        last = columns[-1]
+        for name, by in results.items():
+            for miss in by[last].misses:
+                print(f"  {name} miss: {miss['query']!r} expected {miss['expected']} got {miss['got']}")
     return 0

@@ -37,6 +37,7 @@ def register(commands, evals) -> None:
                     help="evaluate this file instead of the shipped sets (repeatable)")
     ev.add_argument("--no-rewrites", action="store_true", help="score flags only")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--misses", action="store_true", help="also print per-label figures and misses of the fused judge")
     ev.set_defaults(func=run_eval)
 
 
@@ -123,20 +124,36 @@ def run_jsonl(stdin, stdout, context: dict[str, Any] | None = None, *, citer: Ci
 
 
 def run_eval(args, settings) -> int:
-    from agent.questions import default_sets, evaluate, format_report, load_examples
+    from agent.questions import (
+        ENGINES,
+        default_sets,
+        evaluate,
+        format_report,
+        load_examples,
+        side_by_side,
+        training_figures,
+    )
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
     citer = citer_for(settings, purpose="critiques")
-    results = {}
+    results: dict[str, dict] = {}
     for name, path in sets.items():
         try:
             examples = load_examples(path)
         except (ValueError, json.JSONDecodeError) as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             return 2
-        results[name] = evaluate(examples, check_rewrites=not args.no_rewrites, citer=citer)
+        results[name] = {engine: evaluate(examples, engine=engine, citer=citer,
+                                          check_rewrites=engine == "fused" and not args.no_rewrites)
+                         for engine in ENGINES}
+    cv = training_figures()
     if args.json:
-        print(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False, indent=2))
-    else:
-        print("\n\n".join(format_report(name, report) for name, report in results.items()))
+        print(json.dumps({"train_cv": cv, **{k: {e: r.to_dict() for e, r in v.items()} for k, v in results.items()}},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(side_by_side(results, cv))
+    if not cv:
+        print("(the classifier heads are not trained, so every column shows the rules: run `python -m agent train`)")
+    if args.misses:
+        print("\n\n".join(format_report(name, by["fused"]) for name, by in results.items()))
     return 0

@@ -30,10 +30,11 @@ def register(commands, evals) -> None:
                         help='read {"id","notes","observed"?} lines on stdin; write one result line each')
     parser.add_argument("--no-citations", action="store_true", help="skip searching the knowledge base")
     parser.set_defaults(func=run_read_room)
-    ev = evals.add_parser("roles", help="top-1 role and availability accuracy on the dev and own sets")
+    ev = evals.add_parser("roles", help="role and availability accuracy: rules, classifier and fused, side by side")
     ev.add_argument("--set", dest="sets", action="append", metavar="JSONL",
                     help="evaluate this file instead of the shipped sets (repeatable)")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--misses", action="store_true", help="also print confusions and misses of the fused reading")
     ev.set_defaults(func=run_eval)
 
 
@@ -110,18 +111,33 @@ def run_jsonl(stdin: IO[str], stdout: IO[str]) -> int:
 
 
 def run_eval(args, settings) -> int:
-    from agent.read_room import default_sets, evaluate, format_report, load_examples
+    from agent.read_room import (
+        ENGINES,
+        default_sets,
+        evaluate,
+        format_report,
+        load_examples,
+        side_by_side,
+        training_figures,
+    )
 
     sets = eval_sets(args.sets, default_sets(settings.project_root))
-    reports = []
+    reports: dict[str, dict] = {}
     for name, path in sets.items():
         try:
-            reports.append(evaluate(load_examples(path), name))
+            examples = load_examples(path)
         except (ValueError, json.JSONDecodeError) as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             return 2
+        reports[name] = {engine: evaluate(examples, name, engine=engine) for engine in ENGINES}
+    cv = training_figures()
     if args.json:
-        print(json.dumps({r.name: r.to_dict() for r in reports}, ensure_ascii=False, indent=2))
-    else:
-        print("\n\n".join(format_report(r) for r in reports))
+        print(json.dumps({"train_cv": cv, **{name: {e: r.to_dict() for e, r in by.items()}
+                                              for name, by in reports.items()}}, ensure_ascii=False, indent=2))
+        return 0
+    print(side_by_side(reports, cv))
+    if not cv:
+        print("(the classifier heads are not trained, so every column shows the rules: run `python -m agent train`)")
+    if args.misses:
+        print("\n\n".join(format_report(by["fused"]) for by in reports.values()))
     return 0

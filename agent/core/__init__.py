@@ -3,6 +3,24 @@ logging and the vocabulary."""
 
 from agent.core import vocabulary
 from agent.core.errors import BackendError, ConfigError, InputError, MentorPrepError
+from agent.core.learning import (
+    CORPUS_DIR,
+    FOLDS,
+    SEED,
+    SIGMOID,
+    SOFTMAX,
+    EmbeddingCache,
+    HeadStore,
+    LinearHead,
+    corpus_digest,
+    corpus_rows,
+    fit_head,
+    fold_ids,
+    head_store,
+    heads_dir,
+    log_odds,
+    out_of_fold,
+)
 from agent.core.logs import RedactSecrets, configure_logging, text_for_log
 from agent.core.models import (
     FakeChatModel,
@@ -25,6 +43,7 @@ from agent.core.prompts import Prompt, all_prompt_names, load_prompt, parse_prom
 from agent.core.settings import PROJECT_ROOT, Settings, load_settings
 from agent.core.store import MENTOR_FIELDS, PROFILE_FIELDS, SETTINGS_KINDS, Store
 from agent.core.streaming import classify, complete_text, stream_text
+from agent.core.text import plain_text, split_sentences
 from agent.core.vocabulary import (
     AVAILABILITY_LEVELS,
     BROAD_FIELDS,
@@ -50,13 +69,15 @@ from agent.core.vocabulary import (
 )
 
 __all__ = [
-    "AVAILABILITY_LEVELS", "BROAD_FIELDS", "COACH", "CONNECTOR", "FIELD_ABBREVIATIONS", "FIELD_TERMS", "FILLERS",
-    "HIGH", "LOW", "MENTOR", "NUMBER_WORDS", "PRACTITIONERS", "ROLES", "SPECIALTIES", "SPONSOR", "STAGE_PHRASES",
-    "STAGES", "STOPWORDS", "UNCLEAR", "field_name", "stage_phrase", "vocabulary",
-    "PLACEHOLDERS", "PROFILE_FIELDS", "PROJECT_ROOT", "MENTOR_FIELDS", "SETTINGS_KINDS",
-    "BackendError", "ConfigError", "FakeChatModel", "Finding", "InputError", "LocalChatModel", "MentorPrepError",
-    "Prompt", "RedactSecrets", "RedactingChatModel", "Settings", "Store",
-    "all_prompt_names", "bundled_gguf_path", "classify", "complete_text", "configure_logging", "find_identifiers",
-    "is_capable", "load_prompt", "load_settings", "make_chat_model", "model_label", "parse_prompt",
-    "privacy_warning", "redact", "shared_llama", "stream_text", "text_for_log",
+    "AVAILABILITY_LEVELS", "BROAD_FIELDS", "BackendError", "COACH", "CONNECTOR", "CORPUS_DIR", "ConfigError",
+    "EmbeddingCache", "FIELD_ABBREVIATIONS", "FIELD_TERMS", "FILLERS", "FOLDS", "FakeChatModel", "Finding", "HIGH",
+    "HeadStore", "InputError", "LOW", "LinearHead", "LocalChatModel", "MENTOR", "MENTOR_FIELDS", "MentorPrepError",
+    "NUMBER_WORDS", "PLACEHOLDERS", "PRACTITIONERS", "PROFILE_FIELDS", "PROJECT_ROOT", "Prompt", "ROLES",
+    "RedactSecrets", "RedactingChatModel", "SEED", "SETTINGS_KINDS", "SIGMOID", "SOFTMAX", "SPECIALTIES", "SPONSOR",
+    "STAGES", "STAGE_PHRASES", "STOPWORDS", "Settings", "Store", "UNCLEAR", "all_prompt_names", "bundled_gguf_path",
+    "classify", "complete_text", "configure_logging", "corpus_digest", "corpus_rows", "field_name",
+    "find_identifiers", "fit_head", "fold_ids", "head_store", "heads_dir", "is_capable", "load_prompt",
+    "load_settings", "log_odds", "make_chat_model", "model_label", "out_of_fold", "parse_prompt", "plain_text",
+    "privacy_warning", "redact", "shared_llama", "split_sentences", "stage_phrase", "stream_text", "text_for_log",
+    "vocabulary",
 ]

@@ -1,6 +1,7 @@
 """Sharpen questions: judge a question the user plans to ask, explain the verdict, and rewrite it."""
 
 from agent.questions.critique import (
+    ENGINES,
     MAX_QUESTION_CHARS,
     Critique,
     QuestionContext,
@@ -10,10 +11,20 @@ from agent.questions.critique import (
     sharpen_batch,
     split_questions,
 )
-from agent.questions.evaluation import Report, default_sets, evaluate, format_report, load_examples
+from agent.questions.evaluation import (
+    Report,
+    default_sets,
+    evaluate,
+    format_report,
+    load_examples,
+    side_by_side,
+    training_figures,
+)
+from agent.questions.learned import train_heads
 from agent.questions.rules import FLAGS
 
 __all__ = [
-    "FLAGS", "MAX_QUESTION_CHARS", "Critique", "QuestionContext", "Report", "default_sets", "drafted_question",
-    "evaluate", "format_report", "judge", "load_examples", "sharpen", "sharpen_batch", "split_questions",
+    "Critique", "ENGINES", "FLAGS", "MAX_QUESTION_CHARS", "QuestionContext", "Report", "default_sets",
+    "drafted_question", "evaluate", "format_report", "judge", "load_examples", "sharpen", "sharpen_batch",
+    "side_by_side", "split_questions", "train_heads", "training_figures",
 ]

@@ -21,6 +21,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from agent.core import InputError, is_capable, stage_phrase
+from agent.questions import learned
 from agent.questions.notes import detect_notes, has_personal_context, score
 from agent.questions.rewrites import (
     Goal,
@@ -36,6 +37,7 @@ from retrieval import Citer
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+ENGINES = ("fused", "rules", "classifier")
 _EXPLAIN = {
     "pumping": "Pumping: it asks the mentor to hand over a favour, a spot or a connection instead of advice. "
                "Ask how they would approach the goal; support tends to follow once they know your work.",
@@ -120,6 +122,8 @@ class Critique:
     rewrites: list[str] = field(default_factory=list)
     rewrite_source: str = "templates"
     subject: str | None = None
+    engine: str = "rules"
+    flag_scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def strong(self) -> bool:
@@ -133,20 +137,58 @@ def _verdict(flags: list[str]) -> str:
     return next((f for f in FLAGS if f in flags), "strong")
 
 
-def judge(question: str, context: QuestionContext | Mapping[str, Any] | None = None) -> Critique:
-    """Flags, verdict, notes and score only: no citations, no rewrites. Cheap; used to check rewrites."""
+def judge(question: str, context: QuestionContext | Mapping[str, Any] | None = None, *,
+          engine: str = "fused") -> Critique:
+    """Flags, verdict, notes and score only: no citations, no rewrites. Used to check rewrites too.
+
+    Markup (HTML tags, Markdown emphasis) is stripped first, so it cannot change a verdict.
+
+    Args:
+        engine: ``fused`` (rules and the flag classifiers; the rules alone until the heads are trained),
+            ``rules`` or ``classifier`` (the last two for evaluation).
+    """
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
     ctx = QuestionContext.coerce(context)
-    text = " ".join((question or "").split())
+    typed = " ".join((question or "").split())
+    text = learned.clean_question(typed)
     if not text:
         raise InputError("The question is empty: type the question you plan to ask.")
     if len(text) > MAX_QUESTION_CHARS:
         raise InputError(f"The question is too long ({len(text)} characters); keep it under {MAX_QUESTION_CHARS}.")
     p = parse(text)
     flags, partly = detect_flags(p)
-    notes = detect_notes(p, ctx.mentor_role or None, partly)
+    heads = learned.load_heads() if engine != "rules" else None
+    flag_scores: dict[str, float] = {}
+    if heads is not None:
+        scored = learned.score(heads, _embed, text, p)
+        if engine == "classifier":
+            flag_scores = scored.classifier
+            flags = learned.raised(flag_scores)
+        else:
+            flag_scores = scored.fused
+            # The rules' favour detector is precise (0.985 on the training split): what it finds stays flagged.
+            flags = [f for f in FLAGS if f in scored.flags() or (f in flags and f in learned.TRUSTED_RULE_FLAGS)]
+    else:
+        engine = "rules"
+    notes = detect_notes(p, ctx.mentor_role or None, partly and "googleable" not in flags)
     verdict = _verdict(flags)
-    return Critique(question=text, flags=flags, verdict=verdict, notes=list(notes), note_messages=notes,
-                    score=score(flags, notes, p), explanation=_EXPLAIN[verdict])
+    return Critique(question=typed, flags=flags, verdict=verdict, notes=list(notes), note_messages=notes,
+                    score=score(flags, notes, p), explanation=_EXPLAIN[verdict], engine=engine,
+                    flag_scores=flag_scores)
+
+
+def _prefetch(candidates: list[str]) -> None:
+    """Embed every candidate rewrite in one batch, so re-judging them one by one costs no model calls."""
+    texts = [learned.clean_question(c) for c in candidates if c]
+    if texts and learned.load_heads() is not None:
+        learned.features(_embed, texts)
+
+
+def _embed(texts: list[str]) -> Any:
+    from retrieval import get_embedder
+
+    return get_embedder().embed(texts)
 
 
 def _cite(citer: Citer | None, verdict: str, notes: list[str], role: str) -> list[dict[str, str]]:
@@ -304,6 +346,12 @@ def _keep_flag_free(drafts: Iterable[str], ctx: QuestionContext, want: int, have
     With ``intro``, each draft is a bare body that gets the user's situation put in front of it.
     """
     seen = {d.lower() for d in have}
+    drafts = [" ".join(d.split()) for d in drafts]
+    if intro is None:
+        _prefetch(drafts)
+    else:
+        _prefetch([dress(d, n, i, intro.plain_intro) for d in drafts for n in (0, 1)
+                   for i in (intro.intro, intro.plain_intro)])
     for draft in drafts:
         if len(have) >= want:
             break

@@ -17,7 +17,6 @@ from agent.questions.rules import FLAGS
 from retrieval import Citer
 
 LABELS = ("too_open", "googleable", "pumping", "no_flag")
-SET_NAMES = ("questions_dev", "questions_own")
 
 
 def load_examples(path: str | Path) -> list[dict[str, Any]]:
@@ -33,8 +32,12 @@ def load_examples(path: str | Path) -> list[dict[str, Any]]:
 
 
 def default_sets(project_root: str | Path) -> dict[str, Path]:
-    base = Path(project_root) / "tests" / "eval_data"
-    return {name: base / f"{name}.jsonl" for name in SET_NAMES}
+    """The shipped sets: the shared dev set, our own, the frozen test split and the external check set."""
+    root = Path(project_root)
+    base = root / "tests" / "eval_data"
+    return {"dev": base / "questions_dev.jsonl", "own": base / "questions_own.jsonl",
+            "test": root / "corpus" / "questions" / "test.jsonl",
+            "external": root / "corpus" / "external" / "questions.jsonl"}
 
 
 @dataclass
@@ -71,22 +74,21 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def evaluate(examples: Iterable[Mapping[str, Any]], *, check_rewrites: bool = True,
-             citer: Citer | None = None) -> Report:
-    """Score the rules on labelled examples and re-check every rewrite they propose."""
+             citer: Citer | None = None, engine: str = "fused") -> Report:
+    """Judge labelled examples with ``engine`` (fused, rules or classifier); with ``check_rewrites``, also
+    sharpen each one and re-check every rewrite with the fused judge."""
     counts = {label: [0, 0, 0] for label in LABELS}  # tp, fp, fn
     checked = passed = n = 0
     errors: list[dict[str, Any]] = []
     for row in examples:
         n += 1
         context = row.get("context")
+        critique = judge(row["question"], context, engine=engine)
         if check_rewrites:
-            critique = sharpen(row["question"], context, citer=citer)
-            for rewrite in critique.rewrites:
+            for rewrite in sharpen(row["question"], context, citer=citer).rewrites:
                 checked += 1
                 if not judge(rewrite, context).flags:
                     passed += 1
-        else:
-            critique = judge(row["question"], context)
         gold, got = _labels(row["flags"]), _labels(critique.flags)
         for label in LABELS:
             counts[label][0] += label in gold and label in got
@@ -110,4 +112,29 @@ def format_report(name: str, report: Report) -> str:
                  f"({report.rewrite_pass_rate:.1%})")
     for err in report.errors[:10]:
         lines.append(f"  miss: {err['expected']} -> {err['got']}: {err['question']}")
+    return "\n".join(lines)
+
+
+def training_figures() -> dict[str, Any]:
+    """Cross-validated figures recorded when the heads were trained (empty when they are not trained)."""
+    from agent.core import head_store
+    from agent.questions.learned import FUSED_HEAD
+
+    head = head_store().get(FUSED_HEAD)
+    return dict(head.meta.get("cv", {})) if head else {}
+
+
+def side_by_side(reports: dict[str, dict[str, Report]], cv: dict[str, Any]) -> str:
+    """One table: each set's macro-F1 under the rules, the classifier and the fusion, and rewrites re-checked."""
+    lines = ["sharpen questions: macro-F1 over too_open, googleable, pumping and no flag",
+             f"{'set':<10}{'n':>6}{'rules':>9}{'classifier':>12}{'fused':>8}   rewrites flag-free (fused judge)"]
+    if cv:
+        lines.append(f"{'train CV':<10}{cv.get('rows', 0):>6}{'-':>9}{cv['classifier_macro_f1']:>12.3f}"
+                     f"{cv['fused_macro_f1']:>8.3f}")
+    for name, by in reports.items():
+        fused = by["fused"]
+        rewrites = (f"{fused.rewrites_flag_free}/{fused.rewrites_checked} ({fused.rewrite_pass_rate:.1%})"
+                    if fused.rewrites_checked else "-")
+        lines.append(f"{name:<10}{fused.n:>6}{by['rules'].macro_f1:>9.3f}{by['classifier'].macro_f1:>12.3f}"
+                     f"{fused.macro_f1:>8.3f}   {rewrites}")
     return "\n".join(lines)

@@ -101,6 +101,7 @@ class CueSpec(BaseModel):
     classes: dict[str, list[Regex]] = Field(default_factory=dict)
     not_before: Regex | None = None
     not_after: Regex | None = None
+    not_by_user: Regex | None = None
     negatable: bool = True
     weigh: str | None = None
     examples: Examples = Field(default_factory=Examples)
@@ -119,9 +120,9 @@ class CueSpec(BaseModel):
         return self
 
     def regexes(self) -> list[str]:
-        """Every regex the cue is built from (pattern parts, local classes, not_before/not_after), joined."""
+        """Every regex the cue is built from (pattern parts, local classes, not_before/not_after/not_by_user)."""
         parts: list[Regex | None] = [self.pattern, *(self.any or ()), self.head, self.object, self.not_before,
-                                     self.not_after]
+                                     self.not_after, self.not_by_user]
         parts += [item for items in self.classes.values() for item in items]
         return [_join(p) for p in parts if p is not None]
 
@@ -242,6 +243,7 @@ def build_cue(spec: CueSpec, word_classes: Mapping[str, str], weighers: Mapping[
     try:
         return cue(spec.name, pattern, spec.role, spec.role_weight, spec.availability, spec.availability_weight,
                    negatable=spec.negatable, not_before=expand(spec.not_before), not_after=expand(spec.not_after),
+                   not_by_user=expand(spec.not_by_user),
                    weigh=weighers[spec.weigh] if spec.weigh else None)
     except re.error as exc:
         raise ValueError(f"cue {spec.name}: the regex does not compile ({exc})") from exc
