@@ -21,7 +21,7 @@ from agent.questions import (
     sharpen_batch,
     split_questions,
 )
-from agent.questions.rewrites import parse_goal
+from agent.questions.goals import parse_goal
 
 DATA = Path(__file__).parent / "eval_data"
 SETS = ["questions_dev.jsonl", "questions_own.jsonl"]
@@ -65,7 +65,11 @@ def test_rewrites_are_flag_free_and_fit_the_role_in_every_context(context):
     for name in SETS:
         for row in load_examples(DATA / name):
             critique = sharpen(row["question"], context)
-            assert 2 <= len(critique.rewrites) <= 3
+            if critique.flags:  # a flagged question gets 2-3 rewrites of different kinds
+                assert 2 <= len(critique.rewrites) <= 3, (row["question"], context)
+                assert len(set(critique.rewrite_kinds)) == len(critique.rewrite_kinds)
+            else:  # a flag-free one at most one polish
+                assert len(critique.rewrites) <= 1 and set(critique.rewrite_kinds) <= {"polish"}
             assert len(set(critique.rewrites)) == len(critique.rewrites)
             for rewrite in critique.rewrites:
                 checked = judge(rewrite, context)
@@ -159,8 +163,10 @@ def test_note_role_misfit_for_sponsor_connector_and_traditional_mentor():
 def test_rewrites_keep_the_subject_and_use_the_profile():
     c = sharpen("I'm interested in cardiology. What should I know?", RESIDENT | {"mentor_role": "mentor"})
     assert c.verdict == "too_open"
-    assert any("cardiology" in r for r in c.rewrites)
-    assert all("resident" in r for r in c.rewrites)
+    assert all("cardiology" in r for r in c.rewrites)
+    assert c.rewrites[0].startswith("I'm interested in cardiology.")  # the user's own line beats the profile
+    profiled = sharpen("What should I know about cardiology?", RESIDENT | {"mentor_role": "mentor"})
+    assert profiled.rewrites[0].startswith("I'm a resident in internal medicine.")  # the situation kind
     bare = sharpen("I'm interested in cardiology. What should I know?")
     assert all("resident" not in r for r in bare.rewrites)  # nothing invented without a profile
 
@@ -168,7 +174,7 @@ def test_rewrites_keep_the_subject_and_use_the_profile():
 def test_rewrites_fit_the_mentor_role():
     q = "What advice do you have for me?"
     sponsor = " ".join(sharpen(q, RESIDENT | {"mentor_role": "sponsor"}).rewrites).lower()
-    assert any(w in sponsor for w in ("ready", "transition", "move into"))
+    assert any(w in sponsor for w in ("ready", "look for", "move into"))
     coach = " ".join(sharpen(q, RESIDENT | {"mentor_role": "coach"}).rewrites).lower()
     assert any(w in coach for w in ("skill", "feedback", "practise"))
     connector = " ".join(sharpen(q, RESIDENT | {"mentor_role": "connector"}).rewrites).lower()
@@ -224,8 +230,9 @@ def test_capable_model_rewrites_are_checked_and_topped_up():
     reply = json.dumps(["Can you get me a spot in your fellowship?", good, "What is a nephrologist?"])
     model = FakeChatModel(responses=[reply], capable=True)
     c = sharpen("Can you get me a nephrology fellowship spot?", RESIDENT, model=model)
-    assert c.rewrites[0] == good
+    assert good in c.rewrites  # kept, and shown in its kind's place (story)
     assert len(c.rewrites) == 3 and c.rewrite_source == "model+templates"
+    assert len(set(c.rewrite_kinds)) == 3
     assert all(judge(r).flags == [] for r in c.rewrites)
     assert "Can you get me a nephrology fellowship spot?" in model.calls[0][-1]["content"]
 
@@ -325,7 +332,7 @@ def test_cli_sharpen_json_and_eval(capsys):
                  "--role", "mentor"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "googleable" and len(data["rewrites"]) == 3
-    assert all("medical student" in r for r in data["rewrites"])
+    assert any("medical student" in r for r in data["rewrites"])
     assert main(["sharpen", "  "]) == 2
     assert "empty" in capsys.readouterr().err
     assert main(["eval", "questions", "--no-rewrites"]) == 0
@@ -430,11 +437,11 @@ def test_goals_are_normalised_into_the_forms_templates_need(goal, form):
 
 
 @pytest.mark.parametrize("goal, expected", [
-    ("transition into geriatrics", "hoping to transition into geriatrics"),
-    ("I want to become a hospitalist.", "become a hospitalist"),
-    ("get into research", "get into research"),
-    ("a career in global health", "a career in global health"),
-    ("I hope to match into urology", "match into urology"),
+    ("transition into geriatrics", "geriatrics"),
+    ("I want to become a hospitalist.", "hospital"),
+    ("get into research", "research"),
+    ("a career in global health", "global health"),
+    ("I hope to match into urology", "urology"),
 ])
 def test_goal_reads_naturally_in_rewrites(goal, expected):
     for role in ("", "mentor", "coach", "sponsor", "connector"):
@@ -468,10 +475,14 @@ def test_rewrites_read_cleanly_across_profiles(question):
 
 def test_choice_between_fields_is_kept_and_the_current_field_is_not_a_target():
     ctx = {"career_stage": "resident", "specialty": "pediatrics", "goals": "a career in medical education"}
-    q = "I'm an M3 in internal medicine torn between neurology and psychiatry. How did you settle on your field?"
+    strong = "I'm an M3 in internal medicine torn between neurology and psychiatry. How did you settle on your field?"
+    c = sharpen(strong, ctx)
+    assert c.verdict == "strong" and c.subject == "neurology or psychiatry" and c.rewrites == []
+    q = "I'm an M3 in internal medicine torn between neurology and psychiatry. What should I know?"
     for role in ("", "mentor", "coach", "sponsor", "connector"):
         c = sharpen(q, ctx | {"mentor_role": role})
-        assert c.subject == "neurology or psychiatry"
+        assert c.verdict == "too_open" and c.subject == "neurology or psychiatry"
+        assert c.rewrites[0].startswith("I'm an M3 in internal medicine")  # the user's own line beats the profile
         bodies = [r.split(". ", 1)[-1] for r in c.rewrites]
         assert any("neurology" in b and "psychiatry" in b for b in bodies), c.rewrites
         for rewrite in c.rewrites:

@@ -27,8 +27,9 @@ from agent.questions.lexicon import (
     Lexicon,
     load,
 )
-from agent.questions.rewrites import Goal, Subject, fill
+from agent.questions.rewrites import fill, make_plan, slot_values
 from agent.questions.rules import normalize
+from agent.questions.slots import build_slots
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_FILES = (WORD_CLASSES_FILE, PATTERNS_FILE, TEMPLATES_FILE)
@@ -127,28 +128,41 @@ def test_every_template_slot_is_a_known_slot():
     known = set(LEXICON.templates.slots)
     templates = LEXICON.templates.all()
     assert len(templates) >= 20
+    assert len({t.id for t in templates}) == len(templates)
     for template in templates:
-        for variant in template:
+        for variant in template.variants:
             unknown = set(SLOT_RE.findall(variant)) - known
             assert not unknown, f"template variant {variant!r} uses unknown slot(s) {sorted(unknown)}"
 
 
 def test_every_known_slot_is_filled_by_the_code():
-    # One variant with every declared slot fills only when the code has a value for each of them.
-    template = (" ".join(f"{{{slot}}}" for slot in LEXICON.templates.slots) + "?",)
-    subject = Subject("cardiology", "a cardiology fellowship", True, ("cardiology", "nephrology"),
-                      frozenset({"internal medicine"}))
-    goal = Goal("transition into cardiology", "transitioning into cardiology", "a move into cardiology",
-                "cardiology")
-    filled = fill(template, subject, "could you get me an interview at your hospital?", goal)
+    # Questions that between them name a choice, a topic, a target, a place and a decision-maker, from a profile
+    # with a stage, a field and an aim: the code must give every declared slot a value for at least one of them.
+    slots = build_slots(stage="PGY-2", specialty="internal medicine", goals="EP", mentor_specialty="cardiology")
+    questions = [("I'm torn between EP and nephrology. Which should I pick?", "too_open"),
+                 ("Could you get me an interview for the EP fellowship at your hospital?", "pumping"),
+                 ("How long is an EP fellowship?", "googleable")]
+    filled_slots: dict[str, str] = {}
+    for question, flag in questions:
+        values = slot_values(make_plan(question, flag, slots))
+        assert set(values) == set(LEXICON.templates.slots), "slot_values and templates.yaml list different slots"
+        filled_slots |= {name: value for name, value in values.items() if value}
+    empty = sorted(set(LEXICON.templates.slots) - set(filled_slots))
+    assert not empty, f"declared slot(s) never given a value by rewrites.slot_values: {empty}"
+    variant = " ".join(f"{{{slot}}}" for slot in LEXICON.templates.slots) + "?"
+    first = LEXICON.templates.all()[0]
+    filled = fill(first.model_copy(update={"variants": (variant,)}), filled_slots)
     assert filled and "{" not in filled, f"a declared slot has no value in rewrites.fill: {filled!r}"
+    # A variant with a slot unknown for this question is skipped for the next one.
+    template = first.model_copy(update={"variants": ("What about {target}?", "What about it?")})
+    assert fill(template, filled_slots | {"target": ""}) == "What about it?"
 
 
 def test_an_unknown_slot_is_refused(tmp_path):
     for name in DATA_FILES:
         shutil.copy(DATA_DIR / name, tmp_path / name)
     templates = yaml.safe_load((tmp_path / TEMPLATES_FILE).read_text(encoding="utf-8"))
-    templates["role"]["mentor"].append(["What would {mentor_name} do?", "What would you do?"])
+    templates["templates"][0]["variants"].append("What would {mentor_name} do?")
     (tmp_path / TEMPLATES_FILE).write_text(yaml.safe_dump(templates, sort_keys=False), encoding="utf-8")
     with pytest.raises(ConfigError, match="mentor_name"):
         load(tmp_path)

@@ -3,15 +3,15 @@
     critique = sharpen("I'm interested in cardiology. What should I know?",
                        {"career_stage": "resident", "specialty": "internal medicine", "mentor_role": "mentor"})
     critique.verdict   # "too_open"
-    critique.rewrites  # 2-3 flag-free questions that keep "cardiology" and fit a traditional mentor
+    critique.rewrites  # 2-3 short, first-person questions of different kinds that keep "cardiology"
 
-Rules decide everything (see ``agent.questions.rules``). A capable chat model may draft rewrites, but each
-draft is re-checked with the same rules and only flag-free ones are kept.
+The judge (rules fused with the flag classifiers) decides every flag. Rewrites come from templates over
+normalised slots (``agent.questions.rewrites``); a capable chat model may draft them instead, and every
+rewrite, drafted or not, is re-judged and kept only when it comes back flag-free and fitting the role.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -20,18 +20,21 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from agent.core import InputError, is_capable, stage_phrase
+from agent.core import InputError, is_capable
 from agent.questions import learned
-from agent.questions.notes import detect_notes, has_personal_context, score
+from agent.questions.lexicon import KINDS
+from agent.questions.notes import detect_notes, score
 from agent.questions.rewrites import (
-    Goal,
-    extract_subject,
-    fill,
-    find_field,
-    parse_goal,
-    template_choices,
+    Rewrite,
+    candidates,
+    make_plan,
+    model_drafts,
+    near_duplicate,
+    polish,
+    well_formed,
 )
 from agent.questions.rules import FLAGS, ROLES, detect_flags, parse
+from agent.questions.slots import Slots, build_slots, context_from_text, role_for_title
 from retrieval import Citer
 
 log = logging.getLogger(__name__)
@@ -57,7 +60,7 @@ _QUERIES = {
 
 @dataclass(frozen=True)
 class QuestionContext:
-    """Who is asking and whom: the user's profile plus the mentor's likely role and specialty."""
+    """Who is asking and whom: the user's profile plus the mentor's likely role, title and specialty."""
 
     name: str = ""
     career_stage: str = ""
@@ -66,10 +69,14 @@ class QuestionContext:
     interests: str = ""
     mentor_role: str = ""
     mentor_specialty: str = ""
+    mentor_title: str = ""
 
     @classmethod
-    def coerce(cls, value: QuestionContext | Mapping[str, Any] | None) -> QuestionContext:
-        """Build from None, a QuestionContext, or a dict (flat, or with nested ``profile``/``mentor``).
+    def coerce(cls, value: QuestionContext | Mapping[str, Any] | str | None) -> QuestionContext:
+        """Build from None, a QuestionContext, a dict (flat, or with nested ``profile``/``mentor``), or a line
+        of free text such as "PGY-1 asking the associate program director".
+
+        A mentor title without a role gives the role the title usually plays (a program director: sponsor).
 
         Raises:
             InputError: the mentor role is not one of mentor, coach, sponsor, connector.
@@ -78,8 +85,11 @@ class QuestionContext:
             return cls()
         if isinstance(value, QuestionContext):
             return value
+        if isinstance(value, str):
+            value = context_from_text(value)
         if not isinstance(value, Mapping):
-            raise InputError("The question context must be an object with profile and mentor fields.")
+            raise InputError("The question context must be an object with profile and mentor fields, or a line "
+                             "of text such as 'PGY-1 asking the associate program director'.")
         flat: dict[str, Any] = {}
         profile = value.get("profile")
         if isinstance(profile, Mapping):
@@ -88,23 +98,26 @@ class QuestionContext:
         if isinstance(mentor, Mapping):
             estimate = mentor.get("role_estimate")
             role = mentor.get("role") or (estimate.get("role") if isinstance(estimate, Mapping) else "")
-            flat.update(mentor_role=role or "", mentor_specialty=mentor.get("specialty") or "")
+            flat.update(mentor_role=role or "", mentor_specialty=mentor.get("specialty") or "",
+                        mentor_title=mentor.get("title") or "")
         flat.update({k: v for k, v in value.items() if k not in ("profile", "mentor")})
-        aliases = {"stage": "career_stage", "goal": "goals", "role": "mentor_role"}
+        aliases = {"stage": "career_stage", "goal": "goals", "role": "mentor_role", "title": "mentor_title"}
         values = {}
         for key, raw in flat.items():
             key = aliases.get(key, key)
             if key in cls.__dataclass_fields__ and raw:
                 values[key] = "; ".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw).strip()
-        role = values.get("mentor_role", "").lower()
+        role = values.get("mentor_role", "").lower() or role_for_title(values.get("mentor_title", ""))
         if role and role not in ROLES:
             raise InputError(f"Unknown mentor role {role!r}: use one of {', '.join(ROLES)}.")
         values["mentor_role"] = role
         return cls(**values)
 
-    @property
-    def first_goal(self) -> str:
-        return re.split(r"[;\n]", self.goals)[0].strip() if self.goals else ""
+    def slots(self) -> Slots:
+        """The profile normalised into the short slots rewrites use (never pasted as typed)."""
+        return build_slots(stage=self.career_stage, specialty=self.specialty, goals=self.goals,
+                           interests=self.interests, role=self.mentor_role, mentor_specialty=self.mentor_specialty,
+                           mentor_title=self.mentor_title)
 
 
 @dataclass
@@ -120,6 +133,7 @@ class Critique:
     explanation: str
     citations: list[dict[str, str]] = field(default_factory=list)
     rewrites: list[str] = field(default_factory=list)
+    rewrite_kinds: list[str] = field(default_factory=list)
     rewrite_source: str = "templates"
     subject: str | None = None
     engine: str = "rules"
@@ -223,167 +237,69 @@ def _explain(critique: Critique, citations: list[dict[str, str]]) -> str:
     return " ".join(parts)
 
 
-def parse_model_rewrites(text: str) -> list[str]:
-    """Rewrites from a model reply: a JSON list, or one per line (bullets and numbers stripped)."""
-    text = text.strip()
-    match = re.search(r"\[.*\]", text, re.DOTALL)
-    if match:
-        try:
-            data = json.loads(match.group(0))
-            if isinstance(data, list):
-                return [str(x).strip() for x in data if str(x).strip()]
-        except json.JSONDecodeError:
-            pass
-    lines = [re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s*", "", ln).strip().strip('"') for ln in text.splitlines()]
-    return [ln for ln in lines if ln.endswith("?") and len(ln) > 15]
+def _profile_text(ctx: QuestionContext) -> list[str]:
+    return [ctx.name, ctx.career_stage, ctx.specialty, ctx.goals, ctx.interests]
 
 
-def _model_drafts(model: BaseChatModel, critique: Critique, ctx: QuestionContext, subject: str) -> list[str]:
-    from langchain_core.messages import HumanMessage
-
-    from agent.core import load_prompt
-
-    prompt = load_prompt("question_rewrite").render(
-        question=critique.question, verdict=critique.verdict, flags=critique.flags,
-        notes=[critique.note_messages[c] for c in critique.notes], mentor_role=ctx.mentor_role or "unknown",
-        mentor_specialty=ctx.mentor_specialty, career_stage=ctx.career_stage, specialty=ctx.specialty,
-        goals=ctx.goals, subject=subject, count=3,
-    )
-    reply = model.invoke([HumanMessage(content=prompt)])
-    return parse_model_rewrites(str(getattr(reply, "content", reply)))
-
-
-def intro_sentence(stage: str, specialty: str, goal: Goal | None = None) -> str:
-    """'I'm a resident in family medicine, hoping to transition into pediatrics.' ('' if nothing is known)."""
-    who = stage_phrase(stage)
-    specialty = " ".join(specialty.split()).rstrip(".")
-    goal = goal or Goal()
-    if not who and not specialty and not goal:
-        return ""
-    text = f"I'm {who}" if who else ("I work" if specialty else "I'm")
-    if specialty:
-        text += f" in {specialty}"
-    if goal:
-        comma = "," if who or specialty else ""
-        if goal.infinitive and not goal.infinitive.startswith("work toward"):
-            text += f"{comma} hoping to {goal.infinitive}"
-        elif goal.noun:
-            text += f"{comma} working toward {goal.noun}"
-        else:
-            text += f"{comma} focused on {goal.gerund}"
-    return text + "."
-
-
-def dress(body: str, position: int, intro: str, plain_intro: str = "") -> str:
-    """Put the user's situation in front of a body; the second of every three uses the shorter introduction."""
-    if not body:
-        return ""
-    chosen = plain_intro if position % 3 == 1 and plain_intro else intro
-    return f"{chosen} {body}" if chosen else body
-
-
-_OWN_STAGE = re.compile(r"\b(?:i\s*(?:'|\u2019)?m|i\s+am)\s+(?:a|an|in\s+my)\b|\bpgy-?\d|\b(?:resident|fellow|"
-                        r"student|intern|attending|registrar)\b", re.IGNORECASE)
-
-
-@dataclass
-class _Drafts:
-    bodies: list[str]
-    subject: str | None
-    intro: str
-    plain_intro: str
-    goal: Goal
-    fallback: _Drafts | None = None  # the profile's introduction, when the question's own is tried first
-
-
-def _template_drafts(critique: Critique, ctx: QuestionContext) -> _Drafts:
-    """Template bodies for the question, the introductions to put in front of them, and the subject."""
-    p = parse(critique.question)
-    own_field = find_field(ctx.specialty.lower()) or (ctx.specialty.lower() or None)
-    current = {own_field} if own_field else set()
-    goal = parse_goal(ctx.first_goal, current)
-    subject = extract_subject(p.text, goal.field or own_field, current)
-    flag = critique.flags[0] if critique.flags else None
-    choices = template_choices(flag, ctx.mentor_role or None, p.text, bool(subject.choice))
-    bodies = [fill(t, subject, p.text, goal) for t in choices]
-    # The user's own lines about where they stand beat the profile: they were written for this question.
-    sentences = re.split(r"(?<=[.!?])\s+", critique.question)
-    own = " ".join(s for s in sentences if not s.endswith("?") and _OWN_STAGE.search(s))
-    own = own if find_field(parse(own).text if own else "") else ""  # a bare "I'm a student." says less
-    # The goal is context only: it stays out when the question is about another field.
-    intro = intro_sentence(ctx.career_stage, ctx.specialty, goal if subject.fits(goal, loosely=True) else None)
-    plain = intro_sentence(ctx.career_stage, ctx.specialty) or intro
-    drafts = _Drafts(bodies, subject.phrase or None, intro, plain, goal)
-    if own:
-        own = own if own.endswith((".", "!")) else own + "."
-        return _Drafts(bodies, drafts.subject, own, own, goal, fallback=drafts)
-    return drafts
-
-
-_JOINED = re.compile(r",?\s+(?:and|but|or|also)\s+(?=(?:what|how|why|which|who|when|where|would|could|do|did|does|"
-                     r"is|are|can|should|have)\b)|;\s+", re.IGNORECASE)
-
-
-def _own_repairs(critique: Critique) -> list[str]:
-    """For a flag-free question: the user's own words, split into single questions when several are joined."""
-    if critique.flags:
-        return []
-    sentences = re.split(r"(?<=[.?!])\s+", critique.question)
-    context = " ".join(s for s in sentences if not s.endswith("?"))
-    asks = [s for s in sentences if s.endswith("?")]
-    pieces = [c.strip(" ,?") for a in asks for c in _JOINED.split(a) if c and c.strip(" ,?")]
-    if len(pieces) < 2:
-        return [critique.question] if "no_context" in critique.notes else []
-    # Later parts often lean on the first ("...and what would you do differently?"), so keep the first only.
-    first = pieces[0]
-    return [" ".join(filter(None, [context, first[0].upper() + first[1:] + "?"]))]
-
-
-def _keep_flag_free(drafts: Iterable[str], ctx: QuestionContext, want: int, have: list[str], *,
-                    intro: _Drafts | None = None) -> list[str]:
-    """Append drafts that the rules find flag-free (and fitting the role) until ``want`` are kept.
-
-    With ``intro``, each draft is a bare body that gets the user's situation put in front of it.
-    """
-    seen = {d.lower() for d in have}
-    drafts = [" ".join(d.split()) for d in drafts]
-    if intro is None:
-        _prefetch(drafts)
+def _rewrites(critique: Critique, ctx: QuestionContext, model: BaseChatModel | None, want: int) -> list[Rewrite]:
+    """Rewrites that pass every check: well formed, judged flag-free and fitting the role, and of different
+    kinds (a flag-free question gets at most one polish)."""
+    plan = make_plan(critique.question, None if critique.strong else critique.verdict, ctx.slots())
+    critique.subject = plan.subject.phrase or None
+    if critique.strong:
+        pool, want = polish(plan, critique.notes), min(want, 1)
     else:
-        _prefetch([dress(d, n, i, intro.plain_intro) for d in drafts for n in (0, 1)
-                   for i in (intro.intro, intro.plain_intro)])
-    for draft in drafts:
-        if len(have) >= want:
+        pool = []
+        if is_capable(model):
+            try:
+                pool = model_drafts(model, plan, verdict=critique.verdict, flags=critique.flags,
+                                    notes=[critique.note_messages[c] for c in critique.notes])
+            except Exception as exc:  # the model is optional; templates always work
+                log.warning("model rewrites failed, using templates: %s", exc)
+        pool += candidates(plan, ctx.mentor_role or None)
+    same = " ".join(plan.question.lower().split())
+    pool = [r for r in pool if well_formed(r.text, _profile_text(ctx)) and " ".join(r.text.lower().split()) != same]
+    # One embedding batch for the likeliest candidates (the first two of each kind), so judging them one by one
+    # costs no further model call.
+    seen: dict[str, int] = {}
+    likely = []
+    for r in pool:
+        seen[r.kind] = seen.get(r.kind, 0) + 1
+        if seen[r.kind] <= 2:
+            likely.append(r.text)
+    _prefetch(likely)
+    kept: list[Rewrite] = []
+    for r in pool:
+        if len(kept) >= want:
             break
-        draft = " ".join(draft.split())
-        if intro is not None:
-            goal_said = any(g and g.lower() in draft.lower() for g in (intro.goal.infinitive, intro.goal.noun))
-            draft = dress(draft, len(have), intro.plain_intro if goal_said else intro.intro, intro.plain_intro)
-        if not draft or draft.lower() in seen or len(draft) > MAX_QUESTION_CHARS:
+        if any(k.kind == r.kind or near_duplicate(k.text, r.text) for k in kept):
             continue
         try:
-            checked = judge(draft, ctx)
+            checked = judge(r.text, ctx)
         except InputError:
             continue
         if checked.strong and "role_misfit" not in checked.notes:
-            have.append(draft)
-            seen.add(draft.lower())
-    return have
+            kept.append(r)
+    order = {k: i for i, k in enumerate(("polish", *KINDS))}
+    return sorted(kept, key=lambda r: order.get(r.kind, len(order)))
 
 
-def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None = None, *,
+def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | str | None = None, *,
             citer: Citer | None = None, model: BaseChatModel | None = None, rewrites: int = 3) -> Critique:
     """Judge a question, explain the verdict with sources, and propose flag-free rewrites.
 
     Args:
         question: the question the user plans to ask (one question, possibly with a line of context).
-        context: a :class:`QuestionContext` or a dict with the user's profile (career_stage, specialty,
-            goals, interests) and the mentor's likely role (``mentor_role``) and specialty.
+        context: a :class:`QuestionContext`, a dict with the user's profile (career_stage, specialty, goals,
+            interests) and the mentor's likely role (``mentor_role``), title and specialty, or a line of free
+            text ("PGY-1 asking the associate program director").
         citer: any object with ``search(query, k, *, role, stage, topic) -> list[Passage]``; None for no
             citations.
-        model: a chat model; only a capable one (``agent.core.models.is_capable``) drafts rewrites, and its drafts
-            are kept only when the rules find no flag in them. Otherwise rewrites come from templates.
-        rewrites: how many rewrites to return (2-3 by default: 3).
+        model: a chat model; only a capable one (``agent.core.is_capable``) drafts rewrites, and its drafts pass
+            the same checks as the templates', which fill in for any it misses.
+        rewrites: at most how many rewrites to return for a flagged question (default 3, each of a different
+            kind: the user's situation, the mentor's own experience, the mentor's role). A flag-free question
+            gets at most one polish (its first part, or the user's situation in front), or none.
 
     Returns:
         A :class:`Critique`.
@@ -398,28 +314,15 @@ def sharpen(question: str, context: QuestionContext | Mapping[str, Any] | None =
     critique.explanation = _explain(critique, citations)
     if rewrites <= 0:
         return critique
-    drafts = _template_drafts(critique, ctx)
-    critique.subject = drafts.subject
-    kept: list[str] = []
-    if is_capable(model):
-        try:
-            model_drafts = _model_drafts(model, critique, ctx, drafts.subject or "")
-            kept = _keep_flag_free(model_drafts, ctx, rewrites, [])
-        except Exception as exc:  # the model is optional; templates always work
-            log.warning("model rewrites failed, using templates: %s", exc)
-        if kept:
-            critique.rewrite_source = "model" if len(kept) >= rewrites else "model+templates"
-    own = [d if has_personal_context(parse(d)) else dress(d, 0, drafts.intro) for d in _own_repairs(critique)]
-    own = [d for d in own if d != critique.question]  # repeating the question unchanged is no rewrite
-    kept = _keep_flag_free(own, ctx, rewrites, kept)
-    kept = _keep_flag_free(drafts.bodies, ctx, rewrites, kept, intro=drafts)
-    if drafts.fallback is not None:
-        kept = _keep_flag_free(drafts.bodies, ctx, rewrites, kept, intro=drafts.fallback)
-    critique.rewrites = kept
+    kept = _rewrites(critique, ctx, model, rewrites)
+    critique.rewrites = [r.text for r in kept]
+    critique.rewrite_kinds = [r.kind for r in kept]
+    sources = {"model" if r.template == "model" else "polish" if r.kind == "polish" else "templates" for r in kept}
+    critique.rewrite_source = "model+templates" if len(sources) > 1 else (sources.pop() if sources else "templates")
     return critique
 
 
-def sharpen_batch(questions: Iterable[str], context: QuestionContext | Mapping[str, Any] | None = None, *,
+def sharpen_batch(questions: Iterable[str], context: QuestionContext | Mapping[str, Any] | str | None = None, *,
                   citer: Citer | None = None, model: BaseChatModel | None = None, rewrites: int = 3) -> list[Critique]:
     """Sharpen several questions and rank them best first (by score; ties keep the input order).
 

@@ -40,8 +40,9 @@ TEMPLATES_FILE = "templates.yaml"
 REFERENCE_RE = re.compile(r"\{([A-Za-z_]\w*)\}")
 SLOT_RE = re.compile(r"\{(\w+)\}")
 
-# A template is a tuple of variants in preference order (see templates.yaml).
-Template = tuple[str, ...]
+KINDS = ("situation", "story", "role")
+FLAG_NAMES = ("too_open", "googleable", "pumping")
+ROLE_NAMES = ("mentor", "coach", "sponsor", "connector")
 # Safe loaders only; the C one parses this data about ten times faster, and it runs at every import.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,47 +72,59 @@ class _PatternFile(BaseModel):
     subject: dict[str, PatternSpec]
     goal: dict[str, PatternSpec]
     outcome_kinds: dict[str, PatternSpec]
+    rewrite_kinds: dict[str, PatternSpec]
+
+
+class Template(BaseModel):
+    """One rewrite template as written in ``templates.yaml`` (the fields are described at the top of the file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: str
+    flags: tuple[str, ...] = Field(min_length=1)
+    roles: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    variants: tuple[str, ...] = Field(min_length=1)
 
 
 class _TemplateFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slots: dict[str, str]
-    role: dict[str, list[list[str]]]
-    default_order: list[tuple[str, int]]
-    choice: dict[str, list[str]]
-    pumping: dict[str, list[list[str]]]
-    flag: dict[str, list[list[str]]]
-    fallbacks: list[list[str]]
+    default_roles: dict[str, str]
+    templates: list[Template] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
 class Templates:
-    """Rewrite templates by use; each list is in preference order.
+    """Rewrite templates in preference order.
 
     Attributes:
         slots: every slot a template may use, with what it holds.
-        role: templates that fit each mentor role.
-        default_order: (role, index) pairs to use when the mentor's role is unknown.
-        choice: one template per role that keeps a choice between two fields in view.
-        pumping: repairs for a pumping question by outcome kind, plus ``default``.
-        flag: repairs for the googleable and too_open flags.
-        fallbacks: templates with no slot, always tried last.
+        default_roles: the role whose templates serve each flag when the mentor's role is unknown.
+        templates: every template, in preference order.
     """
 
     slots: dict[str, str]
-    role: dict[str, list[Template]]
-    default_order: list[tuple[str, int]]
-    choice: dict[str, Template]
-    pumping: dict[str, list[Template]]
-    flag: dict[str, list[Template]]
-    fallbacks: list[Template]
+    default_roles: dict[str, str]
+    templates: tuple[Template, ...]
 
     def all(self) -> list[Template]:
         """Every template, for checks that look at each one."""
-        groups = [*self.role.values(), [*self.choice.values()], *self.pumping.values(), *self.flag.values(),
-                  self.fallbacks]
-        return [t for group in groups for t in group]
+        return list(self.templates)
+
+    def choose(self, flag: str, kind: str, role: str | None = None, outcome: str | None = None) -> list[Template]:
+        """Templates of one kind that repair ``flag``, in preference order.
+
+        For the role kind, those fitting ``role`` (or the flag's default role when it is unknown); for a
+        pumping question, the ones made for its ``outcome`` come first, then those for any outcome.
+        """
+        if kind == "role":
+            role = role if role in ROLE_NAMES else self.default_roles.get(flag)
+        found = [t for t in self.templates if t.kind == kind and flag in t.flags
+                 and (kind != "role" or role in t.roles) and (not t.outcomes or outcome in t.outcomes)]
+        return sorted(found, key=lambda t: not t.outcomes)
 
 
 @dataclass(frozen=True)
@@ -193,31 +206,41 @@ def _compile(name: str, spec: PatternSpec, classes: Mapping[str, tuple[str, ...]
     return re.compile("|".join(alternatives), flags)
 
 
-def _check_slots(templates: Templates, path: Path) -> None:
+def _check_templates(templates: Templates, path: Path) -> None:
     known = set(templates.slots)
-    for template in templates.all():
-        for variant in template:
+    seen: set[str] = set()
+    for t in templates.all():
+        where = f"{path}: template {t.id!r}"
+        if t.id in seen:
+            raise ConfigError(f"{where} is defined twice; ids are unique")
+        seen.add(t.id)
+        if t.kind not in KINDS:
+            raise ConfigError(f"{where} has kind {t.kind!r}; use one of {', '.join(KINDS)}")
+        if set(t.flags) - set(FLAG_NAMES) or set(t.roles) - set(ROLE_NAMES):
+            raise ConfigError(f"{where}: flags must be among {', '.join(FLAG_NAMES)} and roles among "
+                              f"{', '.join(ROLE_NAMES)}")
+        if (t.kind == "role") != bool(t.roles):
+            raise ConfigError(f"{where}: a role template lists its roles, and only a role template does")
+        for variant in t.variants:
             unknown = sorted(set(SLOT_RE.findall(variant)) - known)
             if unknown:
-                raise ConfigError(f"{path}: template variant {variant!r} uses unknown slot(s) "
-                                  f"{', '.join(unknown)}; use one of {', '.join(sorted(known))}")
-    for role, index in templates.default_order:
-        if index >= len(templates.role.get(role, ())):
-            raise ConfigError(f"{path}: default_order names [{role}, {index}], which is not a role template")
-    if "default" not in templates.pumping:
-        raise ConfigError(f"{path}: pumping needs a `default` list, used after the outcome kind's own")
+                raise ConfigError(f"{where}: variant {variant!r} uses unknown slot(s) {', '.join(unknown)}; use "
+                                  f"one of {', '.join(sorted(known))}")
+    for flag in FLAG_NAMES:
+        if templates.default_roles.get(flag) not in ROLE_NAMES:
+            raise ConfigError(f"{path}: default_roles needs a role for {flag!r}")
+        for kind in ("situation", "story"):
+            if not templates.choose(flag, kind):
+                raise ConfigError(f"{path}: no {kind} template repairs {flag!r}; add one")
+        for role in ROLE_NAMES:
+            if not templates.choose(flag, "role", role):
+                raise ConfigError(f"{path}: no role template fits a {role} for {flag!r}; add one")
 
 
 def _load_templates(path: Path) -> Templates:
     data: _TemplateFile = _validated(_TemplateFile, path)
-
-    def group(lists: dict[str, list[list[str]]]) -> dict[str, list[Template]]:
-        return {key: [tuple(t) for t in templates] for key, templates in lists.items()}
-
-    templates = Templates(dict(data.slots), group(data.role), list(data.default_order),
-                          {role: tuple(t) for role, t in data.choice.items()}, group(data.pumping),
-                          group(data.flag), [tuple(t) for t in data.fallbacks])
-    _check_slots(templates, path)
+    templates = Templates(dict(data.slots), dict(data.default_roles), tuple(data.templates))
+    _check_templates(templates, path)
     return templates
 
 
@@ -305,7 +328,7 @@ MOVE_VERBS = WORDS["move_verbs"]
 
 __all__ = [
     "AUXILIARIES", "DATA_DIR", "DOUBLED_FINAL", "FIELD_WORDS", "GENERIC", "GOAL_VERBS", "IMPERATIVES", "LEXICON",
-    "LIGHT_VERBS", "MOVE_VERBS", "OUTCOMES", "PATTERNS", "PRACTITIONERS", "QUESTION_WORDS", "REFERENCE_RE",
-    "SLOT_RE", "SPECIALTIES", "STOPWORDS", "TOKEN_RE", "WORDS", "Lexicon", "PatternSpec", "Template", "Templates",
-    "load",
+    "KINDS", "LIGHT_VERBS", "MOVE_VERBS", "OUTCOMES", "PATTERNS", "PRACTITIONERS", "QUESTION_WORDS",
+    "REFERENCE_RE", "SLOT_RE", "SPECIALTIES", "STOPWORDS", "TOKEN_RE", "WORDS", "Lexicon", "PatternSpec", "Template",
+    "Templates", "load",
 ]
