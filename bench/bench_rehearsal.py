@@ -1,11 +1,14 @@
-"""Time one persona turn: templates only, with the embedded model passed in (its default use), and with the
-embedded model writing a short opener (opt-in).
+"""Time one persona turn on the embedded path (no API key): reading the line, picking and filling the reply.
 
-Prints median and p95 seconds per persona turn after a warm-up, the ratio of each model setting to the
-template-only time, and how often the embedded model's opener passed validation. Target: under 3 s per
-turn with the embedded model on 2 cores. Also times live coaching and the debrief. No asserts.
+Two settings, measured in the same run on the same scripted meetings:
 
-    python bench/bench_rehearsal.py [--turns 12]
+* baseline: the reply bank picked by word overlap only (no sentence embedder), the cheapest the engine can be;
+* embedded: the default path, with the move classifier and line similarity on sentence embeddings.
+
+Prints p50 and p95 milliseconds per persona turn for each, after a warm-up (loading the embedder and the
+line vectors is reported separately), plus live coaching per line. Target: embedded p50 <= 50 ms. No asserts.
+
+    python bench/bench_rehearsal.py [--meetings 6]
 """
 
 from __future__ import annotations
@@ -14,121 +17,89 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.rehearsal import (  # noqa: E402
-    PRESETS,  # noqa: E402
-    coach_note,
-    end_rehearsal,
-    persona_turn,
-    start_rehearsal,
-)
+from agent.rehearsal import PRESETS, bank, coach_note, persona_turn, start_rehearsal  # noqa: E402
 
-USER_TURNS = [
-    "Hi, I'm Sam, a second-year internal medicine resident trying to decide whether nephrology fits me.",
-    "How did you decide on your specialty when you were at my stage?",
-    "My presentations on rounds run long and I'd like to tighten them.",
-    "Who else should I talk to about fellowship applications?",
-    "I've been thinking about how to balance research with clinical work.",
-    "Thank you so much for your time, this was really helpful.",
+TARGET_MS = 50.0
+SCRIPTS = [
+    ["Hi, I'm Sam, a second-year internal medicine resident trying to decide whether nephrology fits me.",
+     "How did you decide on your specialty when you were at my stage?",
+     "Could you write me a letter for fellowship?",
+     "On a different note, who else should I talk to about nephrology?",
+     "I've been thinking about how to balance research with clinical work.",
+     "Thank you so much for your time, this was really helpful."],
+    ["Hello, I'm Tess, a PGY-2 in family medicine thinking about cardiology.",
+     "What's the hardest part of your job these days?",
+     "Would you introduce me to someone who takes residents on research projects?",
+     "Are there conferences worth going to as a resident?",
+     "My presentations on rounds run long and I'd like to tighten them.",
+     "Thanks, I'll let you get back to work. Bye!"],
+    ["Hi, I'm Ben, an emergency medicine intern who wants to move into radiology.",
+     "Have you ever regretted the path you took?",
+     "Could you put my name forward for the education committee?",
+     "I've been doing a QI project on CT turnaround times. Is that worth presenting?",
+     "I'd be glad to help with your project if you need someone.",
+     "Have a good rest of your day!"],
 ]
 
 
-def _p95(samples: list[float]) -> float:
+def _pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def _time_turns(turns: int, **kwargs) -> list[float]:
-    """Seconds per persona turn over ``turns`` turns, cycling presets and user lines."""
-    samples: list[float] = []
+def _time_turns(meetings: int) -> tuple[list[float], list[float]]:
+    """(persona turn ms, coaching ms) over ``meetings`` scripted meetings, cycling presets."""
+    turns, notes = [], []
     presets = list(PRESETS.values())
-    n = 0
-    while len(samples) < turns:
+    for n in range(meetings):
         state = start_rehearsal(presets[n % len(presets)], "coffee", "", n)
-        for text in USER_TURNS:
+        for text in SCRIPTS[n % len(SCRIPTS)]:
             start = time.perf_counter()
-            persona_turn(state, text, **kwargs)
-            samples.append(time.perf_counter() - start)
-        n += 1
-    return samples[:turns]
+            persona_turn(state, text)
+            turns.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            coach_note(text, state)
+            notes.append((time.perf_counter() - start) * 1000)
+    return turns, notes
 
 
-def _report(label: str, samples: list[float], base: float | None = None) -> float:
-    median = statistics.median(samples)
-    ratio = f"  x{median / base:,.1f} of templates" if base else ""
-    print(f"{label:<40} median {median:8.4f} s   p95 {_p95(samples):8.4f} s   n={len(samples)}{ratio}")
-    return median
+def _report(name: str, samples: list[float]) -> float:
+    p50 = statistics.median(samples)
+    print(f"{name:<28} p50 {p50:7.1f} ms   p95 {_pct(samples, 0.95):7.1f} ms   n={len(samples)}")
+    return p50
 
 
-def _time_once(fn: Callable[[], object], repeat: int = 5) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=12, help="persona turns to time per setting")
+    parser.add_argument("--meetings", type=int, default=6)
     args = parser.parse_args()
 
-    _time_turns(6)  # warm-up: imports, regex compilation
-    base = _report("templates only (model=None)", _time_turns(max(args.turns, 60)))
+    start = time.perf_counter()
+    bank.line_vectors()  # loads the embedder and the cached line vectors
+    warm = start_rehearsal(PRESETS["helen-marsh"], seed=99)
+    for text in ("Hi, I'm Jo, a resident.", "What surprised you early on?", "Mm, I see."):  # topic, aspect vectors
+        persona_turn(warm, text)
+    print(f"warm-up (embedder, line vectors, move head): {time.perf_counter() - start:.2f} s")
 
+    embedded, coaching = _time_turns(args.meetings)
+    shared = bank.embedder()
+    bank.use_embedder(None)  # the baseline: word overlap only
     try:
-        from agent.core import make_chat_model
-
-        model = make_chat_model("local")
-    except Exception as exc:  # noqa: BLE001 - the bench reports, never fails
-        print(f"embedded model unavailable: {exc}")
-        return 0
-    _report("embedded model passed (default)", _time_turns(args.turns, model=model), base)
-
-    import agent.rehearsal.model_lines as persona_model
-
-    verdicts: list[bool] = []
-    check = persona_model.valid_opener
-
-    def counting(text: str, user_text: str):
-        result = check(text, user_text)
-        verdicts.append(result is not None)
-        return result
-
-    persona_model.valid_opener = counting
-    try:
-        _time_turns(2, model=model, weak_opener=True)  # warm-up: model load, prompt cache
-        verdicts.clear()
-        median = _report("embedded model writes opener (opt-in)", _time_turns(args.turns, model=model,
-                                                                              weak_opener=True), base)
+        baseline, _ = _time_turns(args.meetings)
     finally:
-        persona_model.valid_opener = check
-    used = sum(verdicts)
-    print(f"openers accepted: {used}/{len(verdicts)}; target < 3 s per turn: {'met' if median < 3 else 'missed'}")
+        bank.use_embedder(shared)
 
-    state = start_rehearsal(PRESETS["samuel-brennan"], "coffee", "", 1)
-    for text in USER_TURNS:
-        persona_turn(state, text)
-    citer = None
-    try:
-        from retrieval import KeywordRetriever
-
-        citer = KeywordRetriever(ROOT / "knowledge")
-    except ImportError:
-        pass
-    note = _time_once(lambda: coach_note(USER_TURNS[1], state, citer))
-    debrief = _time_once(lambda: end_rehearsal(state, "sponsor", citer=citer))
-    print(f"{'live coaching note':<40} median {note:8.4f} s")
-    print(f"{'debrief (7 checks + sources)':<40} median {debrief:8.4f} s")
-    return 0
+    base = _report("baseline (word overlap)", baseline)
+    p50 = _report("persona turn, embedded path", embedded)
+    _report("live coaching per line", coaching)
+    print(f"embedded / baseline: {p50 / base:.1f}x   target p50 <= {TARGET_MS:.0f} ms: "
+          f"{'met' if p50 <= TARGET_MS else 'missed'}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

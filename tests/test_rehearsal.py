@@ -180,7 +180,7 @@ def test_unhurried_persona_says_more_than_a_busy_one():
 def test_named_people_stay_consistent_and_are_recognised():
     persona = next(p for p in PRESETS.values() if p.role == "connector")
     state = _run(persona, 3, _user_turns(random.Random(3))[:-1])
-    names = {c["name"] for c in state.facts["contacts"]}
+    names = {c.name for c in state.facts.contacts}
     said = set(re.findall(r"Dr\. [A-Z][a-z]+ [A-Z][a-z]+", " ".join(state.persona_lines()[1:])))
     assert said and said <= names
     named = next(n for n in names if n in " ".join(state.persona_lines()))
@@ -190,7 +190,8 @@ def test_named_people_stay_consistent_and_are_recognised():
 
 def test_persona_acknowledges_the_users_intro_and_question_topic():
     state = _run(PRESETS["helen-marsh"], 1, [OPENERS[0]])
-    assert "second-year internal medicine resident" in state.persona_lines()[1]
+    reply = state.persona_lines()[1]
+    assert "second-year" in reply and "internal medicine" in reply  # normalised, never the user's words pasted
     mentions = 0
     for seed in range(6):
         s = _run(PRESETS["ingrid-novak"], seed, [OPENERS[1]])
@@ -237,7 +238,7 @@ def test_meeting_types_shape_the_opening():
     video = start_rehearsal(PRESETS["helen-marsh"], "video", "", 1).persona_lines()[0]
     follow = start_rehearsal(PRESETS["helen-marsh"], "follow-up", "decide about a research year", 1)
     assert re.search(r"hear|connection|coming through", video)
-    assert "research year" in follow.persona_lines()[0]
+    assert "research" in follow.persona_lines()[0]
     assert "Helen Marsh" in video and "Helen Marsh" not in follow.persona_lines()[0]  # they have met before
 
 
@@ -484,16 +485,18 @@ def test_contacts_openings_and_events_follow_the_users_target_field(opener, targ
         state = _run(persona, 2, [opener, "Who else do you think I should talk to?"])
         facts = state.facts
         if persona.role == "connector":
-            fitted = " ".join(c["role"] for c in facts["contacts"][:2])
+            named = [c for c in facts.contacts if c.name in facts.named]
+            assert named, state.persona_lines()
+            fitted = " ".join(c.role for c in named[:2])
             own = field_material(target)
             assert target in fitted or any(r.split(" at ")[0] in fitted for r in own.contact_roles), fitted
             assert current not in fitted
-            assert facts["event"] in own.events
+            assert facts.event in own.events
         if persona.role == "sponsor" and persona.specialty != target:
-            assert facts["opportunity"] in field_material(target).opportunities
+            assert facts.opportunity in field_material(target).opportunities
         if persona.role == "coach":
             skills = {k.name for k in field_material(target).skills}
-            assert facts["skill"] in skills or facts.get("skill_locked"), facts["skill"]
+            assert facts.skill in skills or facts.skill_locked, facts.skill
 
 
 @pytest.mark.parametrize("request_line", [
@@ -507,7 +510,8 @@ def test_a_named_colleague_is_acknowledged_in_character(request_line):
         reply = persona_turn(state, request_line)
         surname = re.search(r"Dr\. (\w+)", request_line).group(1)
         assert f"Dr. {surname}" in reply.text, (persona.id, reply.text)
-        assert reply.beat == planned and not ROLE_LABEL.search(reply.text)
+        # A favour is answered on its own (no beat tacked on), but the plan is kept for later.
+        assert (reply.beat == planned or planned in state.pending) and not ROLE_LABEL.search(reply.text)
         if persona.role == "connector":
             assert re.search(r"\bI know Dr\. " + surname, reply.text)
             close = persona_turn(state, "Thank you so much, I'll let you get back to work.")
@@ -535,12 +539,11 @@ def test_questions_about_the_persona_get_an_answer_from_its_own_facts(question):
         text = reply.text
         assert not ROLE_LABEL.search(text)
         if reply.beat == "share_story":
-            assert state.facts["story"] in text
+            assert state.facts.story in text
             continue
-        own = re.search(rf"{persona.specialty}|{re.escape(persona.hospital)}|{persona.years} years|first year",
-                        text)
-        assert own, (persona.id, text)
-        assert reply.beat in pb.BEATS[persona.role]  # the planned beat still follows
+        # A short answer about its own path: one of the path facts fixed for this meeting, first.
+        assert any(text.startswith(line) for line in state.facts.path.values()), (persona.id, text)
+        assert len(text.split()) <= (60 if persona.busy else 100)
     regret = persona_turn(_run(PRESETS["ingrid-novak"], 1, ["Hi, I'm Dana, a resident."]),
                           "Have you ever regretted your path?").text
     assert "Regret?" in regret and "radiology" in regret
@@ -563,3 +566,122 @@ def test_stage_echo_keeps_acronyms_but_lowers_ordinary_words():
 
     assert user_stage("Hi, I'm Sam, a PGY-1 in pediatrics.").startswith("PGY-1")
     assert user_stage("I'm a Second-year Internal Medicine resident") == "second-year internal medicine resident"
+
+
+# ---- scripted meetings: answer first, stay in role, never repeat, coach only questions ------------------------
+CAREER_Q = "How did you end up choosing {specialty} yourself?"
+FAVOUR = "Would you be able to write me a letter of recommendation?"
+# What each hidden role does with a request for a letter (behaviour, never a label).
+FAVOUR_BY_ROLE = {
+    "mentor": r"know each other|know you|right move|tell me why|what would it give you",
+    "coach": r"draft|work on|practi|interview-ready|mock",
+    "sponsor": r"your name|put my name|\bCV\b|holds up|vouch",
+    "connector": r"Dr\. [A-Z]\w+ [A-Z]\w+",
+}
+SCRIPTED = [  # (preset, the trainee's opener, a change of topic)
+    ("helen-marsh", "Hi Dr. Marsh, I'm Sam, a second-year internal medicine resident weighing up nephrology.",
+     "Can I ask something different? How do you keep the hours from taking over your life?"),
+    ("victor-lindqvist", "Hi, I'm Chris, a surgery intern. I want to get better at presenting on rounds.",
+     "Totally different question: is there anything you'd recommend I read?"),
+    ("ingrid-novak", "Hi, I'm Ben, an emergency medicine intern who wants to move into radiology one day.",
+     "Switching topics: I've been doing a QI project on CT turnaround times. Is that worth presenting?"),
+    ("nadia-kowalski", "Hello, I'm Tess, a PGY-2 in family medicine, and I'm thinking about cardiology.",
+     "On a different note, are there conferences worth going to as a resident?"),
+]
+
+
+@pytest.fixture(scope="module")
+def scripted():
+    """Each scripted meeting, run once: (persona, state, persona reply per trainee line)."""
+    from agent.rehearsal import coach_note
+
+    runs = []
+    for pid, opener, change in SCRIPTED:
+        persona = PRESETS[pid]
+        state = start_rehearsal(persona, "coffee", "", 3)
+        lines = [opener, CAREER_Q.format(specialty=persona.specialty), FAVOUR, change,
+                 "That's really helpful, thank you.", "Thank you so much for your time today.",
+                 "Have a good rest of your day?"]
+        replies = {}
+        for text in lines:
+            replies[text] = persona_turn(state, text)
+            note = coach_note(text, state)
+            state.turns[-2].coaching = note.to_dict() if note else None
+        runs.append((persona, state, replies))
+    return runs
+
+
+def test_scripted_meetings_never_repeat_a_sentence_or_break_a_bad_pattern(scripted):
+    from agent.rehearsal import language as lang
+    from agent.rehearsal.state import normalise
+    from agent.rehearsal.utterances import sentences
+
+    assert {p.role for p, _, _ in scripted} == set(ROLES) and len({p.specialty for p, _, _ in scripted}) == 4
+    for persona, state, _ in scripted:
+        said = [normalise(s) for line in state.persona_lines() for s in sentences(line)]
+        assert len(said) == len(set(said)), (persona.id, [s for s in said if said.count(s) > 1])
+        for line in state.persona_lines():
+            assert not lang.problems(line), (persona.id, line, lang.problems(line))
+            assert not ROLE_LABEL.search(line), (persona.id, line)
+
+
+def test_scripted_meetings_answer_the_career_question_from_the_personas_own_path(scripted):
+    for persona, state, replies in scripted:
+        text = replies[CAREER_Q.format(specialty=persona.specialty)].text
+        assert any(text.startswith(line) for line in state.facts.path.values()), (persona.id, text)
+
+
+def test_scripted_meetings_handle_a_favour_as_the_hidden_role_would(scripted):
+    for persona, _, replies in scripted:
+        text = replies[FAVOUR].text
+        assert re.search(FAVOUR_BY_ROLE[persona.role], text), (persona.id, text)
+        if persona.role != "connector":  # only a connector answers a favour by naming someone to meet
+            assert not re.search(r"put you in touch|introduce you", text, re.I), (persona.id, text)
+
+
+def test_scripted_meetings_follow_a_change_of_topic(scripted):
+    follows = {"helen-marsh": r"partner|evenings|weekends|help|home|pretending",
+               "victor-lindqvist": r"video|checklist|read",
+               "ingrid-novak": r"research|present|project|abstract|poster|work",
+               "nadia-kowalski": r"grand rounds|meeting|conference|congress|society|reception|event"}
+    for persona, _, replies in scripted:
+        change = next(c for pid, _, c in SCRIPTED if pid == persona.id)
+        assert re.search(follows[persona.id], replies[change].text, re.I), (persona.id, replies[change].text)
+
+
+def test_scripted_meetings_wrap_up_once_and_coach_only_questions(scripted):
+    for persona, state, replies in scripted:
+        assert replies["Thank you so much for your time today."].beat == "close" and state.closed
+        assert replies["Have a good rest of your day?"].beat == "after"
+        for turn in (t for t in state.turns if t.speaker == "user"):
+            if turn.text in {"Have a good rest of your day?", "Thank you so much for your time today.",
+                             "That's really helpful, thank you."}:
+                assert not (turn.coaching or {}).get("questions"), (persona.id, turn.text, turn.coaching)
+        asked = [t for t in state.turns if t.speaker == "user" and t.text == FAVOUR]
+        assert asked[0].coaching and asked[0].coaching["questions"], persona.id  # the favour itself is coached
+
+
+def test_known_bad_outputs_are_caught_by_the_pattern_list():
+    from agent.rehearsal import language as lang
+
+    for bad in ("For write you a letter, start with people, not websites.",
+                "Good question about electrophysiology in the first place.",
+                "I'm not sure I'm the best person for this myself, but I know a lot of people who are."):
+        assert lang.problems(bad), bad
+
+
+def test_capable_model_lines_pass_the_same_checks_or_the_plan_is_kept():
+    from agent.core import FakeChatModel
+
+    turns = [OPENERS[0], "How did you decide on your specialty when you were at my stage?", FAVOUR]
+    plain = _run(PRESETS["helen-marsh"], 4, turns).persona_lines()
+    # A model that says the same thing every turn: the repeat is refused and the plan is said instead.
+    same = "It was a long road, and nephrology is a big choice for you too."
+    lines = _run(PRESETS["helen-marsh"], 4, turns, model=FakeChatModel(responses=[same], capable=True)).persona_lines()
+    assert sum(line == same for line in lines) <= 1 and lines[1:] != [same] * 3
+    # A model that ignores the career question for generic advice does not replace the persona's own answer.
+    generic = FakeChatModel(responses=["Work hard, read widely and keep your options open for now."], capable=True)
+    state = _run(PRESETS["helen-marsh"], 4, turns[:2], model=generic)
+    answer = state.persona_lines()[-1]
+    assert any(answer.startswith(line) for line in state.facts.path.values()), answer
+    assert plain[2].startswith(answer.split(".")[0])

@@ -19,6 +19,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "retrieval": ("retrieval", ("retrieval.topics",)),
     "intents": ("intents", ("conversation.intents",)),
     "signals": ("signals", ("conversation.signals",)),
+    "moves": ("moves", ("rehearsal.moves",)),
 }
 
 
@@ -49,6 +50,7 @@ def trainers(settings: Any) -> dict[str, Callable[[Callable], Any]]:
     from agent.conversation import train_router, train_signals
     from agent.questions import train_heads as train_questions
     from agent.read_room import train_heads as train_read_room
+    from agent.rehearsal import train_move_heads
     from retrieval import train_topic_head
 
     return {
@@ -57,6 +59,7 @@ def trainers(settings: Any) -> dict[str, Callable[[Callable], Any]]:
         "retrieval": lambda embed: train_topic_head(embed, settings.knowledge_dir),
         "intents": lambda embed: train_router(embed),
         "signals": lambda embed: train_signals(embed),
+        "moves": lambda embed: train_move_heads(embed),
     }
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.rehearsal import utterances as ut
+from agent.rehearsal.moves import QUESTION_MOVES
 from retrieval import Citer
 
 if TYPE_CHECKING:
@@ -167,6 +168,14 @@ _OFFER_FAMILIES = (
 )
 
 
+_ASKING_FOR = frozenset({"favour", "ask_next"})
+_REQUEST = re.compile(r"\b(put (me|my name)|get me|introduc\w*|letter|forward|nominat\w*|recommend me|spot|place|job|"
+                      r"position|hire|email|contact|shadow|author\w*)\b", re.I)
+# Asking leave to ask ("Can I ask something different?") is manners, not a question to judge.
+_META_QUESTION = re.compile(r"^\W*(can|may|could) i ask (you )?(something|a question|one more|another|a quick)\b"
+                            r"[^?]{0,30}\?$", re.I)
+
+
 def _critique(question: str, sharpener: Any, offers: str = "") -> dict:
     result = sharpener(question)
     rewrites = list(getattr(result, "rewrites", []) or [])
@@ -176,6 +185,12 @@ def _critique(question: str, sharpener: Any, offers: str = "") -> dict:
     if "pumping" in flags and offers and _takes_up_offer(question, offers):
         flags.remove("pumping")
         verdict = flags[0] if flags else "takes_up_offer"
+    elif ("pumping" in flags and not ut.read(question).favour and not _REQUEST.search(question)
+          and move_of(question) not in _ASKING_FOR):
+        # "How do you keep the hours from taking over your life?" asks for nothing; only requests can pump.
+        flags.remove("pumping")
+        verdict = flags[0] if flags else "strong"
+        first = ""  # the sharpener's rewrite was written for a favour
     return {"question": question, "verdict": verdict, "flags": flags, "rewrite": getattr(first, "text", first) or ""}
 
 
@@ -185,13 +200,36 @@ def _takes_up_offer(question: str, offers: str) -> bool:
     return any(re.search(f, question, re.I) and re.search(f, offers, re.I) for f in _OFFER_FAMILIES)
 
 
+def move_of(text: str) -> str:
+    """What a user line does in the meeting (see :func:`agent.rehearsal.moves.classify`)."""
+    from agent.rehearsal.bank import embed_line
+    from agent.rehearsal.moves import classify, clean
+
+    vector = embed_line(clean(text))
+    reading = classify(text, (lambda _texts: vector[None, :]) if vector is not None else None)
+    return "off_script" if ut.is_hijack(text) else reading.move
+
+
+def judged(move: str, text: str) -> bool:
+    """Whether a line is one of the trainee's questions, the only lines coaching judges.
+
+    Questions about the persona, its work, facts, favours and next steps are; so is a share that ends in a
+    question. Greetings, thanks, reactions, goodbyes and off-script lines never are.
+    """
+    if move in QUESTION_MOVES:
+        return True
+    # A greeting or a share may still ask something real ("Hi, I'm Sam. Can you get me a job?").
+    return move in {"share", "greet"} and any(move_of(q) in QUESTION_MOVES for q in ut.detect_questions(text))
+
+
 def _default_sharpener(state: Rehearsal | None = None, full: bool = False) -> Any:
     """The project's question sharpener, told what the user said about themselves (never the hidden role)."""
     from agent.questions import judge, sharpen
 
     context = None
     if state is not None:
-        context = {"career_stage": state.facts.get("user_stage", ""), "goals": state.goal,
+        stage = state.facts.user_stage.split(" ", 1)[-1] if state.facts.user_stage else ""
+        context = {"career_stage": stage, "goals": state.goal,
                    "mentor_specialty": state.persona.specialty}
     return (lambda q: sharpen(q, context)) if full else (lambda q: judge(q, context))
 
@@ -205,14 +243,15 @@ def critique_turn(text: str, sharpener: Any = None, offers: str = "") -> list[di
         offers: what the persona said before; a request for something already offered is not pumping.
     """
     sharpener = sharpener or _default_sharpener(full=True)
-    asked = ut.detect_questions(text)
+    asked = [q for q in ut.detect_questions(text) if not _META_QUESTION.match(q)]
     asked += [s for s in ut.sentences(text) if s not in asked and ut.read(s).favour]
     return [_critique(q, sharpener, offers) for q in asked]
 
 
 def _offers_before(turns: list, index: int) -> str:
     """Everything the persona said (except its opening) before turn ``index``."""
-    return " ".join(t.text for t in turns[:index] if t.speaker == "persona" and t.beat != "open")
+    return " ".join(t.text for t in turns[:index] if t.speaker == "persona" and t.beat != "open"
+                    and not t.beat.startswith("ask_") and t.beat != "clarify")  # a question back offers nothing
 
 
 def _source(citer: Citer | None, query: str, topic: str) -> dict | None:
@@ -240,8 +279,9 @@ def coach_note(user_text: str, state: Rehearsal, citer: Citer | None = None, *,
     turns = state.turns
     said = " ".join(user_text.split())
     upto = max((i for i, t in enumerate(turns) if t.speaker == "user" and t.text == said), default=len(turns))
-    questions = critique_turn(user_text, sharpener or _default_sharpener(state, full=True),
-                              _offers_before(turns, upto))
+    move = turns[upto].move if upto < len(turns) and turns[upto].move else move_of(user_text)
+    sharpener = sharpener or _default_sharpener(state, full=True)
+    questions = critique_turn(user_text, sharpener, _offers_before(turns, upto)) if judged(move, user_text) else []
     earlier = turns[:upto]
     users = [t for t in earlier if t.speaker == "user"]
     last_persona = next((t for t in reversed(earlier) if t.speaker == "persona"), None)
@@ -256,7 +296,8 @@ def coach_note(user_text: str, state: Rehearsal, citer: Citer | None = None, *,
         tip_id, tip = "strong_questions", "Narrow it: add your situation and ask about their own experience."
     elif "googleable" in flags:
         tip_id, tip = "strong_questions", "That one you can look up later; ask what only they can tell you."
-    elif (last_persona and last_persona.beat not in {"open", "close"} and ut.named_people(last_persona.text)
+    elif (move not in {"thanks", "goodbye", "react", "greet"} and last_persona
+          and last_persona.beat not in {"open", "close", "after"} and ut.named_people(last_persona.text)
           and not ut.follows_up(user_text, last_persona.text, speaker=state.persona.name)):
         tip_id, tip = "followed_up", "They just named someone. Ask about that person before moving on."
     elif state.persona.busy and len(user_text.split()) > 60:
@@ -287,6 +328,8 @@ def _questions_by_turn(state: Rehearsal, sharpener: Any) -> list[tuple[int, dict
     """(turn index, critique) for every question the user asked; reuses live-coaching results."""
     found = []
     for i, turn in state.user_turns():
+        if not judged(turn.move or move_of(turn.text), turn.text):
+            continue  # pleasantries, thanks, reactions and goodbyes are not questions to judge
         cached = (turn.coaching or {}).get("questions")
         if cached is None:
             cached = critique_turn(turn.text, sharpener, _offers_before(state.turns, i))
@@ -371,7 +414,7 @@ def _check_next_step(state: Rehearsal, asked: list[tuple[int, dict]]) -> Check:
     label = CHECKS["next_step"][0]
     role, turns = state.persona.role, state.turns
     pumped = {i for i, q in asked if "pumping" in q["flags"]}
-    contacts = [c["name"].split()[-1].lower() for c in state.facts.get("contacts", [])]
+    contacts = [c.name.split()[-1].lower() for c in state.facts.contacts]
     own = state.persona.name.split()[-1].lower()
     fits = []
     for i in _next_step_turns(role, turns):

@@ -1,10 +1,11 @@
 """Rehearse a coffee meeting with a persona whose hidden role shows only through what they do.
 
-Code plans every reply: it picks the next beat for the persona's role, fills a template with facts the
-persona has already stated and with what the user just said, and only then may a model rephrase it.
-A weak model never writes the reply (at most, on request, a one-sentence opener); a capable one may
-rephrase the draft, and anything that breaks character, states a role or drops the beat's substance
-falls back to the draft.
+Each reply answers the trainee's last line first: the move classifier says what the line does (a question
+about the persona's path, a favour, an offer, thanks ...), and the persona answers it from its own facts and
+the reply bank, the way its hidden role would. Then, when there is room, it takes the next beat of its role's
+plan. A busy persona says how long it has at the start, keeps an eye on the clock, and once it has wrapped up
+it stays wrapped up. A capable model may rephrase the planned reply; it is checked the same way and the plan
+is the fallback. The embedded model never writes the reply.
 """
 
 from __future__ import annotations
@@ -13,103 +14,61 @@ import logging
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
 from agent.core import InputError, MentorPrepError
+from agent.rehearsal import bank
 from agent.rehearsal import beats as pb
 from agent.rehearsal import facts as pf
+from agent.rehearsal import language as lang
 from agent.rehearsal import utterances as ut
-from agent.rehearsal.personas import MEETINGS, Persona
+from agent.rehearsal.listen import Heard, listen, topics_of
+from agent.rehearsal.moves import QUESTION_MOVES
+from agent.rehearsal.personas import MEETINGS, Persona, target_field
+from agent.rehearsal.state import Rehearsal, Turn, normalise
 from retrieval import Citer
+
+__all__ = ["Rehearsal", "Turn", "coach_note", "end_rehearsal", "persona_turn", "start_rehearsal",
+           "stream_persona_turn"]
 
 log = logging.getLogger(__name__)
 
-BUSY_WORDS = 55  # about what fits in a quick reply between emails
-
-_PERSONAL = (r"when you were|at my stage|get involved|got involved|get into|got into|early on|end(ed)? up|"
-             r"your (own )?(path|story|career|journey|decision|experience|job|work|"
-             r"day|life|training|residency)|did you|would you have|surprised you|regret|risk|hardest|"
-             r"favou?rite|best part|what('s| is) it like|made you|were you|have you ever|you (chose|picked)")
-_PREFERRED = {
-    "mentor": ((_PERSONAL, "share_story"),
-               (r"balance|family|burn|tired|worr|stress|kids|life", "share_wisdom"),
-               (r"meet again|regular|check in|keep in touch|see you again", "propose_regular")),
-    "coach": ((r"practi|drill|rehears|try it|exercise", "practice"), (r"feedback|improve|better at|wrong", "feedback"),
+BUSY_WORDS, UNHURRIED_WORDS = 52, 95  # a reply between emails, and one over a proper coffee
+BUSY_MID_AT, BUSY_LATE_AT, BUSY_WRAP_AT = 2, 5, 8  # trainee lines after which a busy persona's clock moves on
+# Beats the engine jumps to when the trainee's words call for them (if still in the plan).
+PREFERRED = {
+    "mentor": ((r"balance|family|burn|tired|worr|stress|kids|life", "ask_life"),
+               (r"meet again|regular|check in|keep in touch", "propose_regular")),
+    "coach": ((r"practi|drill|rehears|exercise", "practice"), (r"feedback|improve|better at|wrong", "feedback"),
               (r"resource|read|book|course|checklist|video", "resource")),
-    "sponsor": ((r"\bcv\b|prepare|application|apply|nominat|dossier", "candidacy"),
-                (r"opening|position|opportunit|committee|award|role", "opportunity")),
+    "sponsor": ((r"\bcv\b|application|apply|nominat", "candidacy"),
+                (r"opening|position|opportunit|committee|award", "opportunity")),
     "connector": ((r"who (should|could|else|would)|talk to|people|someone|anyone", "name_people"),
-                  (r"event|conference|society|meetings?\b", "event"), (r"email|contact|reach", "share_contact")),
+                  (r"\b(conferences?|society|congress|events?)\b", "event")),
 }
-_FACT_QUESTIONS = (
-    (r"how many hours", "More hours than I'd like to admit, and fewer than I used to."),
-    (r"how long have you|how many years", "{years} years now, all of them in {specialty}."),
-    (r"where do you work|which hospital|where are you based", "I'm at {hospital}."),
-    (r"what('s| is) your name|who are you", "{name}, {title} at {hospital}."),
-    (r"what do you do\b|what('s| is) your (job|specialty)", "I'm a {title} at {hospital}, {years} years in."),
+# Questions about the persona itself that its fixed facts answer in a line.
+_OWN_FACTS = (
+    (re.compile(r"how long have you|how many years|years (have you|in practice)", re.I),
+     "{years} years now, all of them in {specialty}."),
+    (re.compile(r"where do you work|which hospital|where are you based", re.I), "I'm at {hospital}."),
+    (re.compile(r"what('s| is) your name|who are you", re.I), "{name}, {title_a} at {hospital}."),
 )
-
-
-@dataclass
-class Turn:
-    """One line of the rehearsal. ``beat`` is the persona's planned action; ``coaching`` a live note."""
-
-    speaker: str
-    text: str
-    beat: str = ""
-    coaching: dict | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Rehearsal:
-    """The whole state of one rehearsal; JSON-safe through :meth:`to_dict` / :meth:`from_dict`."""
-
-    persona: Persona
-    meeting: str = "coffee"
-    goal: str = ""
-    seed: int = 0
-    turns: list[Turn] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
-    facts: dict = field(default_factory=dict)
-    used: dict = field(default_factory=dict)
-    closed: bool = False
-
-    def persona_lines(self) -> list[str]:
-        """Everything the persona has said, in order."""
-        return [t.text for t in self.turns if t.speaker == "persona"]
-
-    def user_turns(self) -> list[tuple[int, Turn]]:
-        """(index, turn) for every user line."""
-        return [(i, t) for i, t in enumerate(self.turns) if t.speaker == "user"]
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["persona"] = self.persona.to_dict()
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Rehearsal:
-        persona_fields = {k: v for k, v in data["persona"].items() if k in Persona.__dataclass_fields__}
-        return cls(persona=Persona(**persona_fields), meeting=data.get("meeting", "coffee"),
-                   goal=data.get("goal", ""), seed=int(data.get("seed", 0)),
-                   turns=[Turn(**t) for t in data.get("turns", [])], pending=list(data.get("pending", [])),
-                   facts=dict(data.get("facts", {})), used=dict(data.get("used", {})),
-                   closed=bool(data.get("closed", False)))
+# Moves whose answer is already the role's own action: no planned beat is added after them.
+_SELF_CONTAINED = frozenset({"favour", "ask_next", "goodbye"})
+_LEADS_TO_BEAT = frozenset({"greet", "share", "react", "thanks", "off_script"})
+_ASKS_BACK = frozenset({"ask_life", "ask_who", "ask_goals", "ask_record"})  # beats that ask, so cannot answer
+_HELLO = ("Nice to meet you.", "Good to meet you.", "Hello, and welcome.")
 
 
 def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", seed: int = 0) -> Rehearsal:
-    """Set up a rehearsal; the persona speaks first.
+    """Set up a rehearsal; the persona speaks first, role-neutrally.
 
     Args:
         persona: who the user meets (see :mod:`agent.rehearsal.personas`).
         meeting: ``coffee``, ``follow-up`` or ``video``.
-        goal: what the user wants from the meeting, in their words.
+        goal: what the user wants from the meeting, in their words (read, never repeated back).
         seed: makes the plan, names and wording reproducible.
 
     Raises:
@@ -120,21 +79,29 @@ def start_rehearsal(persona: Persona, meeting: str = "coffee", goal: str = "", s
     rng = random.Random(f"{seed}:{persona.id}:setup")
     state = Rehearsal(persona=persona, meeting=meeting, goal=(goal or "").strip(), seed=int(seed))
     state.facts = pf.invent_facts(persona, rng)
-    pf.fit_to_field(state)
     state.pending = pb.plan_beats(persona.role, rng)[1:]
-    opener = [rng.choice(pb.MEETING_OPENERS[meeting])]
-    if meeting == "follow-up" and state.goal:
-        topic = ut.key_phrase(state.goal) or "your plans"
-        opener.append(f"Last time we started on {topic}. Where have you got to?")
+    topics = topics_of(state.goal, None)
+    state.facts.aim = target_field(state.goal)
+    state.facts.topic = topics[0] if topics else ""
+    values = pf.slots(state)
+    opening = bank.BOOK.opening
+    first = {"coffee": opening.coffee, "video": opening.video, "follow-up": opening.follow_up}[meeting]
+    parts = [rng.choice(first)]
+    if meeting == "follow-up":  # they know each other: no introductions
+        topic = state.facts.aim or values["topic_phrase"]
+        lines = opening.follow_up_topic if topic else opening.follow_up_plain
+        parts.append(lang.fill(rng.choice(lines), {**values, "topic_phrase": topic}) or opening.follow_up_plain[0])
+    else:
+        parts.append(lang.fill(rng.choice(opening.intro), values) or "")
     if persona.busy:
-        opener.append("I've only got about fifteen minutes before my next meeting, so let's dive in.")
-    else:
-        opener.append(rng.choice(pb.UNHURRIED_TIME_CUES))
-    if meeting == "follow-up":
-        opener.append(pb.FOLLOW_UP_OPEN[persona.role])  # they know each other: no introductions
-    else:
-        opener.append(_line(state, "open", ut.Reading(), rng))
-    state.turns.append(Turn("persona", pb.sanitize(" ".join(opener)), "open"))
+        parts.append(rng.choice(bank.BOOK.time.busy_open))
+        state.used.time_stage = 1
+    elif rng.random() < 0.5:
+        parts.append(rng.choice(bank.BOOK.time.unhurried_open))
+        state.used.time_stage = 1
+    if meeting != "follow-up":
+        parts.append(rng.choice(opening.invite))
+    _say(state, " ".join(p for p in parts if p), "open")
     return state
 
 
@@ -145,11 +112,10 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatModel | Non
     Args:
         state: the rehearsal, updated in place.
         user_text: what the user said.
-        model: optional chat model. A capable one may rephrase the planned draft (validated, with the draft
-            as fallback). A weak one (the embedded model) is not used unless ``weak_opener`` is set.
+        model: optional chat model. A capable one may rephrase the planned reply (validated, with the plan as
+            fallback). A weak one (the embedded model) is not used unless ``weak_opener`` is set.
         citer: unused by the persona itself; accepted so callers can pass one object everywhere.
-        weak_opener: let a weak model prepend a short, validated reaction. Off by default: the embedded
-            model's openers are rarely usable and cost seconds per turn (see bench/bench_rehearsal.py).
+        weak_opener: let a weak model prepend a short, validated reaction. Off by default.
 
     Raises:
         InputError: the line is empty.
@@ -158,54 +124,258 @@ def persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatModel | Non
     if not text:
         raise InputError("Say something to the persona first.")
     state.turns.append(Turn("user", text))
-    reading = ut.read(text)
+    pf.ensure(state)
+    count = len(state.user_turns())
+    heard = listen(text, turn=count, closed=state.closed)
+    if heard.aspect and heard.move in {"share", "ask_advice"}:
+        heard.move = "ask_path"
+    state.turns[-1].move = heard.move
+    pf.learn(state, heard)
     rng = random.Random(f"{state.seed}:{state.persona.id}:{len(state.turns)}")
-    pf.fit_to_field(state)
-    pf.pick_skill(state)
-    beat = _choose_beat(state, text, reading, rng)
-    topical = _topical(state, beat, reading, rng)
-    lead, plain = _lead(state, reading, rng, beat, echo_topic=not topical)
-    body = _line(state, beat, reading if topical else ut.Reading(), rng)
-    if beat == "close" and state.persona.role == "connector" and state.facts.get("user_named"):
-        body += f" And I'll write to {' and '.join(state.facts['user_named'][:2])} about you, as promised."
-    parts = [lead, body]
-    if state.persona.busy and beat == "close":
-        parts.insert(0, rng.choice(pb.BUSY_GOODBYES))
-    elif state.persona.busy and (state.facts.get("cued_at", -9) < len(state.turns) - 2 or rng.random() < 0.4):
-        if len(" ".join(parts).split()) <= BUSY_WORDS - 8:  # a busy person says less, not more
-            parts.insert(0, _time_cue(state, rng))
-            state.facts["cued_at"] = len(state.turns)
-    elif not state.persona.busy and beat not in {"close", "after"} and rng.random() < 0.7:
-        parts.append(_more(state, beat, rng))
-    draft = pb.sanitize(" ".join(p for p in parts if p))
+    if state.closed:
+        draft, beat = _after_close(state, heard, rng)
+    elif heard.move == "goodbye":
+        draft, beat = _close(state, heard, rng), "close"
+    else:
+        draft, beat = _reply(state, heard, rng, count)
     reply = draft
-    if model is not None and not reading.hijack and beat != "after":
-        reply = _model_reply(model, state, beat, draft, parts, lead, weak_opener and plain) or draft
-    turn = Turn("persona", pb.sanitize(reply), beat)
+    if model is not None and beat not in {"after"} and heard.move != "off_script":
+        reply = _model_reply(model, state, heard, beat, draft, weak_opener) or draft
+    return _say(state, reply, beat)
+
+
+def _say(state: Rehearsal, text: str, beat: str) -> Turn:
+    text = pb.sanitize(lang.tidy(text))
+    state.used.sentences += [normalise(s) for s in ut.sentences(text)]
+    pf.note_named(state, text)
+    turn = Turn("persona", text, beat)
     state.turns.append(turn)
     return turn
 
 
-def _topical(state: Rehearsal, beat: str, reading: ut.Reading, rng: random.Random) -> bool:
-    """Whether this beat should be phrased around the user's topic (then the lead does not echo it)."""
-    spec = pb.BEATS[state.persona.role].get(beat)
-    personal = reading.topic.startswith("my ") or reading.favour or reading.hijack
-    return bool(reading.topic and spec and spec.topic_lines and not personal and rng.random() < 0.6)
+def _reply(state: Rehearsal, heard: Heard, rng: random.Random, count: int) -> tuple[str, str]:
+    """Answer first, then (room permitting) the next beat of the plan; a busy persona watches the clock."""
+    persona = state.persona
+    limit = BUSY_WORDS if persona.busy else UNHURRIED_WORDS
+    cue = _time_cue(state, count, rng)
+    before = len(state.facts.named)
+    preferred = _preferred_beat(state, heard) if heard.move in {"ask_advice", "share"} and count >= 2 else ""
+    preferred = "" if preferred in _ASKS_BACK else preferred
+    if preferred:  # a change of topic the plan has a beat for: that beat is the answer
+        answer = _beat_line(state, preferred, heard, rng, avoid_question=False, said=[])
+        beat = preferred if answer else ""
+    if not preferred or not answer:
+        answer, beat = _answer(state, heard, rng)
+    if count == 1 and answer and heard.move in QUESTION_MOVES and (heard.rules.intro or heard.stage):
+        answer = f"{rng.choice(_HELLO)} {answer}"  # they introduced themselves and asked at once: answer both
+    if beat in state.pending:  # the answer itself carried out this beat
+        state.pending.remove(beat)
+        state.facts.told.append(beat)
+    if len(state.facts.named) > before and "name_people" in state.pending:
+        state.pending.remove("name_people")  # the answer already named people
+        beat = beat or "name_people"
+    parts = [p for p in (answer, cue) if p]  # the answer comes first; the clock is mentioned after it
+    if _wants_beat(state, heard, rng):
+        step = _next_beat(state, heard)
+        line = _beat_line(state, step, heard, rng, avoid_question=answer.rstrip().endswith("?"), said=parts)
+        if line and heard.move in _LEADS_TO_BEAT and lang.words(" ".join([*parts, line])) > limit:
+            parts = _shorten(parts, answer)  # a deflection or a nod can be shorter; the plan should go on
+        if line and lang.words(" ".join([*parts, line])) <= limit:
+            parts.append(line)
+            beat = step
+            state.pending.remove(step)
+            state.facts.told.append(step)
+            more = _more(state, step, heard, rng, parts, limit)
+            if more:
+                parts.append(more)
+    if persona.busy and count >= BUSY_WRAP_AT:  # out of time: the persona ends the meeting itself
+        parts.append(_choose(state, [("time.busy_wrap", bank.BOOK.time.busy_wrap, 0.0)], heard, rng, parts))
+        parts.append(_close(state, heard, rng, said=parts))
+        return " ".join(p for p in parts if p), "close"
+    if not answer and len(parts) == (1 if cue else 0):
+        parts.insert(0, _choose(state, bank.answer_cells("react", persona.role, []), heard, rng, parts))
+    return " ".join(p for p in parts if p), beat or heard.move
 
 
-def _fresh(state: Rehearsal, kind: str, options: tuple[str, ...], rng: random.Random) -> str:
-    """A variant not used yet in this rehearsal (any, once all have been used)."""
-    used = state.used.setdefault(kind, [])
-    choice = rng.choice([o for o in options if o not in used] or list(options))
-    used.append(choice)
-    return choice
+def _shorten(parts: list[str], answer: str) -> list[str]:
+    """The reply so far with the answer cut to its first sentence."""
+    first = (ut.sentences(answer) or [answer])[0] if answer else ""
+    return [first if p == answer else p for p in parts if p]
 
 
-def _time_cue(state: Rehearsal, rng: random.Random) -> str:
-    used = state.used.setdefault("time", [])
-    cue = rng.choice([c for c in pb.BUSY_TIME_CUES if c not in used[-3:]])
-    used.append(cue)
-    return cue
+def _answer(state: Rehearsal, heard: Heard, rng: random.Random) -> tuple[str, str]:
+    """What the trainee's line asked for, the way this persona answers it: (text, beat it carries out)."""
+    role, move, values = state.persona.role, heard.move, pf.slots(state, heard)
+    if move not in {"goodbye", "off_script"}:
+        named = _named_person(state, heard)
+        if named:
+            return named, ""
+    for pattern, line in _OWN_FACTS:
+        if move in {"ask_path", "ask_work", "ask_fact"} and pattern.search(heard.text):
+            return lang.fill(line, values) or "", ""
+    topics = list(heard.topics)
+    first = len(state.user_turns()) == 1
+    if move == "greet" or (first and move == "share" and (heard.rules.intro or heard.stage)):
+        greeting = _choose(state, bank.answer_cells("greet", role, topics), heard, rng)
+        if pf.greeted_wrongly(state, heard.text):
+            line = lang.fill(rng.choice(bank.BOOK.greeting_fix), {"surname": state.persona.name.split()[-1]})
+            return f"{line} {greeting}", ""
+        return greeting, ""
+    if move == "ask_path":
+        return _path_answer(state, heard, rng), ""
+    if move == "ask_work":
+        work = _choose(state, bank.answer_cells("ask_work", role, topics), heard, rng)
+        tail = _choose(state, [(f"work_tails.{role}", bank.BOOK.work_tails[role], 0.0)], heard, rng, [work])
+        return _fit(state, [work, tail]), ""
+    if move == "ask_fact":
+        fact = _choose(state, bank.answer_cells("ask_fact", role, topics), heard, rng)
+        tail = _choose(state, [(f"fact_tails.{role}", bank.BOOK.fact_tails[role], 0.0)], heard, rng, [fact])
+        return _fit(state, [fact, tail]), ""
+    if move == "offer" and (heard.work_kind or state.facts.work_focus):
+        topics = ["work", *topics]
+    if move == "off_script":
+        topics = ["hijack"] if heard.rules.hijack else ["clinical"] if heard.clinical else []
+    line = _choose(state, bank.answer_cells(move, role, topics), heard, rng)
+    return line, bank.BOOK.answer_beats.get(move, {}).get(role, "") if line else ""
+
+
+def _path_answer(state: Rehearsal, heard: Heard, rng: random.Random) -> str:
+    aspect, line = pf.own_path(state, heard.aspect or "chose")
+    if not line:
+        return _choose(state, bank.answer_cells("react", state.persona.role, []), heard, rng)
+    state.facts.told.append(f"path:{aspect}")
+    if aspect == "turning" and "share_story" in state.pending:
+        state.pending.remove("share_story")  # the story is the answer
+        state.facts.told.append("share_story")
+    role = state.persona.role
+    tail = _choose(state, [(f"path_tails.{role}", bank.BOOK.path_tails[role], 0.0)], heard, rng, [line])
+    return _fit(state, [line, tail])
+
+
+def _named_person(state: Rehearsal, heard: Heard) -> str:
+    asked = pf.asked_about_person(state, heard.text)
+    if asked is None:
+        return ""
+    if asked["contact"]:
+        contact = asked["contact"]
+        return f"Yes, {contact.name}, who {contact.role}. Do get in touch."
+    named = state.facts.user_named
+    if asked["person"] not in named:
+        named.append(asked["person"])
+    return pb.NAMED_REPLIES[state.persona.role].format(person=asked["person"])
+
+
+def _close(state: Rehearsal, heard: Heard, rng: random.Random, *, said: list[str] | None = None) -> str:
+    """The persona's goodbye with the next step its role offers; after it, the meeting stays closed."""
+    role = state.persona.role
+    line = _choose(state, [(f"beats.{role}.close", pb.BEATS[role]["close"].lines, 0.0)], heard, rng, said or [])
+    if role == "connector" and state.facts.user_named:
+        line += f" And I'll write to {' and '.join(state.facts.user_named[:2])} about you, as promised."
+    thanks = "" if said else _choose(state, bank.answer_cells("thanks", role, []), heard, rng) if heard.rules.thanks \
+        else ""
+    state.closed = True
+    state.used.time_stage = 4
+    return " ".join(p for p in (thanks, line) if p)
+
+
+def _after_close(state: Rehearsal, heard: Heard, rng: random.Random) -> tuple[str, str]:
+    """Once wrapped up: at most a one-line answer to a question, then goodbye again."""
+    parts = []
+    if heard.asks and heard.move not in {"goodbye", "thanks"}:
+        answer, _ = _answer(state, heard, rng)
+        first: list[str] = []
+        for sentence in ut.sentences(answer):  # one line: enough words to be an answer, no more
+            first.append(sentence)
+            if lang.words(" ".join(first)) >= 6:
+                break
+        if first:
+            lead = _choose(state, [("after_close.lead", bank.BOOK.after_close.lead, 0.0)], heard, rng)
+            parts += [lead, " ".join(first)]
+    parts.append(_choose(state, [("after_close.goodbye", bank.BOOK.after_close.goodbye, 0.0)], heard, rng, parts)
+                 or "*waves and heads off*")
+    return " ".join(p for p in parts if p), "after"
+
+
+def _time_cue(state: Rehearsal, count: int, rng: random.Random) -> str:
+    """A busy persona's clock, said once per stage and only ever moving forward."""
+    if not state.persona.busy or state.used.time_stage >= 3:
+        return ""
+    stage = 3 if count >= BUSY_LATE_AT else 2 if count >= BUSY_MID_AT else 0
+    if stage <= state.used.time_stage:
+        return ""
+    state.used.time_stage = stage
+    lines = bank.BOOK.time.busy_late if stage == 3 else bank.BOOK.time.busy_mid
+    return rng.choice(lines)
+
+
+def _wants_beat(state: Rehearsal, heard: Heard, rng: random.Random) -> bool:
+    if not state.pending or heard.move in _SELF_CONTAINED:
+        return False
+    if heard.move in _LEADS_TO_BEAT:
+        return True
+    return rng.random() < (0.4 if state.persona.busy else 0.55)
+
+
+def _preferred_beat(state: Rehearsal, heard: Heard) -> str:
+    """A pending beat the trainee's words call for ('' when none)."""
+    if heard.rules.hijack:
+        return ""
+    for pattern, beat in PREFERRED[state.persona.role]:
+        if beat in state.pending and re.search(pattern, heard.text, re.I):
+            return beat
+    return ""
+
+
+def _next_beat(state: Rehearsal, heard: Heard) -> str:
+    if len(state.user_turns()) >= 3:  # early on, let the plan set the pace
+        preferred = _preferred_beat(state, heard)
+        if preferred:
+            return preferred
+    if heard.move == "ask_path":  # they just heard part of the persona's story; another would be too much
+        return next((b for b in state.pending if b != "share_story"), state.pending[0])
+    return state.pending[0]
+
+
+def _beat_line(state: Rehearsal, step: str, heard: Heard, rng: random.Random, *, avoid_question: bool,
+               said: list[str]) -> str:
+    role = state.persona.role
+    choice = bank.choose(state, [(f"beats.{role}.{step}", pb.BEATS[role][step].lines, 0.0)], pf.slots(state, heard),
+                         rng, query=heard.vector, query_text=heard.text, avoid_question=avoid_question, said=said)
+    if choice and step == "feedback":
+        state.facts.tips_used += 1
+    if choice:
+        pf.note_named(state, choice.text)
+    return choice.text if choice else ""
+
+
+def _more(state: Rehearsal, step: str, heard: Heard, rng: random.Random, parts: list[str], limit: int) -> str:
+    """Now and then, one more sentence from an unhurried persona."""
+    if state.persona.busy or rng.random() > 0.3:
+        return ""
+    role = state.persona.role
+    line = _choose(state, [(f"more.{role}", pb.ROLE_MORE[role], 0.0)], heard, rng, parts)
+    return line if lang.words(" ".join([*parts, line])) <= limit else ""
+
+
+def _choose(state: Rehearsal, cells: list, heard: Heard, rng: random.Random, said: list[str] | None = None) -> str:
+    choice = bank.choose(state, cells, pf.slots(state, heard), rng, query=heard.vector, query_text=heard.text,
+                         said=said or [], prefer=heard.learned)
+    if choice:
+        pf.note_named(state, choice.text)  # the next line refers back to them instead of introducing them again
+    return choice.text if choice else ""
+
+
+def _fit(state: Rehearsal, parts: list[str]) -> str:
+    """Join an answer and its tail, dropping the tail when a busy persona would run long."""
+    limit = BUSY_WORDS - 5 if state.persona.busy else UNHURRIED_WORDS - 20
+    kept = [parts[0]] if parts[0] else []
+    for part in parts[1:]:
+        if part and lang.words(" ".join([*kept, part])) <= limit:
+            kept.append(part)
+        elif part:  # not said after all: nobody was introduced by it
+            text = " ".join(kept)
+            state.facts.named = [n for n in state.facts.named if n not in part or n in text]
+    return " ".join(kept)
 
 
 def stream_persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatModel | None = None,
@@ -220,158 +390,28 @@ def stream_persona_turn(state: Rehearsal, user_text: str, *, model: BaseChatMode
         yield word if i == 0 else " " + word
 
 
-def _choose_beat(state: Rehearsal, text: str, reading: ut.Reading, rng: random.Random) -> str:
-    if state.closed and reading.questions and not reading.closing and not reading.hijack:
-        state.closed = False  # one more question after goodbye: answer it
-        state.facts["reopened"] = True
-    if state.closed:
-        return "after"
-    if reading.closing and (len(state.user_turns()) >= 3 or ut.says_goodbye(text)):
-        state.closed = True
-        return "close"
-    reading.closing = False
-    role = state.persona.role
-    for pattern, beat in _PREFERRED[role]:
-        if beat in state.pending and re.search(pattern, text, re.I) and not reading.hijack:
-            state.pending.remove(beat)
-            return beat
-    if role == "coach" and not state.facts.get("skill_locked") and state.pending:
-        if len(state.user_turns()) < 3:
-            return "clarify"  # no skill named yet: keep asking before drilling anything
-        state.facts["skill_locked"] = state.facts["skill_defaulted"] = True
-    if state.pending:
-        return state.pending.pop(0)
-    last = next((t.beat for t in reversed(state.turns) if t.speaker == "persona"), "")
-    return rng.choice([b for b in pb.CORE_ORDER[role] if b != last])
-
-
-def _lead(state: Rehearsal, reading: ut.Reading, rng: random.Random, beat: str, *,
-          echo_topic: bool = True) -> tuple[str, bool]:
-    """The persona's reaction to what the user just said, before the planned beat.
-
-    Returns the text and whether it is a mere pleasantry (which a model may replace) rather than an
-    answer, a deflection or a refusal.
-    """
-    persona, text = state.persona, state.turns[-1].text
-    slots = pf.slots(state, reading)
-    if reading.hijack:
-        return rng.choice(pb.DEFLECTIONS).format(**slots), False
-    if state.facts.pop("reopened", False):
-        return rng.choice(pb.REOPEN), False
-    if reading.closing or state.closed:
-        return "", True
-    for pattern, answer in _FACT_QUESTIONS:
-        if re.search(pattern, text, re.I):
-            return answer.format(**slots), False
-    if reading.favour:
-        return pb.FAVOUR_REPLIES[persona.role], False
-    asked = pf.asked_about_person(state, text)
-    if asked and asked["contact"]:
-        return f"Yes, {asked['person']}, the colleague who {asked['contact']['role']}.", False
-    if asked:  # someone the persona has not named: acknowledge them the way this persona would
-        named = state.facts.setdefault("user_named", [])
-        if asked["person"] not in named:
-            named.append(asked["person"])
-        return pb.NAMED_REPLIES[persona.role].format(person=asked["person"]), False
-    mentioned = [c for c in state.facts["contacts"] if c["name"].split()[-1].lower() in text.lower()]
-    if mentioned and mentioned[0]["name"] in " ".join(state.persona_lines()):
-        return f"Yes, {mentioned[0]['name']}, the colleague who {mentioned[0]['role']}.", False
-    if reading.questions and re.search(_PERSONAL, text, re.I):
-        if beat == "share_story":  # the story is the answer
-            return _fresh(state, "story_leads", pb.STORY_LEADS, rng), False
-        return pf.own_path(state, text, tail=not persona.busy), False
-    if reading.intro and len(state.user_turns()) <= 2:
-        state.facts["user_stage"] = reading.stage
-        article = "an" if reading.stage[:1] in "aeio" else "a"
-        wrong = pf.greeted_wrongly(state, text)
-        fix = pb.GREETING_FIX.format(surname=persona.name.split()[-1]) + " " if wrong else ""
-        return fix + (f"So you're {article} {reading.stage}. Nice to meet you." if reading.stage
-                      else "Nice to meet you."), False
-    if persona.busy and rng.random() < 0.6:
-        return "", True  # no time for pleasantries
-    if reading.questions and not persona.busy and rng.random() < 0.6:
-        key = "question" if reading.topic and echo_topic else "question_plain"
-        ack = rng.choice(pb.ACKS[key]).format(**slots)
-        return f"{ack} {_fresh(state, 'answers', pb.QUESTION_ANSWERS[persona.role], rng)}", False
-    if reading.questions:
-        key = "question" if reading.topic and echo_topic else "question_plain"
-    elif reading.thanks:
-        key = "thanks"
-    else:
-        key = "statement_topic" if reading.topic and echo_topic and rng.random() < 0.85 else "statement"
-    return rng.choice(pb.ACKS[key]).format(**slots), True
-
-
-def _line(state: Rehearsal, beat_id: str, reading: ut.Reading, rng: random.Random) -> str:
-    """Realise one beat from its templates, avoiding a variant already used when possible."""
-    role = state.persona.role
-    if beat_id == "after":
-        return rng.choice(pb.AFTER_CLOSE)
-    if role == "connector":
-        pf.fit_contacts(state)
-    beat = pb.BEATS[role][beat_id]
-    options = list(beat.lines)
-    if reading.topic and beat.topic_lines:  # the caller passes a topic only when the beat should use it
-        options = list(beat.topic_lines)
-    if role == "coach" and beat_id == "clarify" and not state.facts.get("skill_locked"):
-        options = list(pb.FIND_SKILL)
-    elif role == "coach" and state.facts.pop("skill_defaulted", False):
-        options = [f"Then let's work on {{skill}}; nearly everyone at your stage can gain there. {o}" for o in options]
-    used = state.used.setdefault(beat_id, [])
-    fresh = [o for o in options if o not in used] or options
-    template = rng.choice(fresh)
-    used.append(template)
-    if beat_id == "share_story" and "story" in state.facts["told"]:
-        template = ("Remember what I told you about my own path: it rarely runs in a straight line, and "
-                    "that's fine. Yours won't either.")
-    state.facts["told"].append({"share_story": "story"}.get(beat_id, beat_id))
-    line = template.format(**pf.slots(state, reading))
-    if beat_id == "feedback":
-        state.facts["tips_used"] = state.facts.get("tips_used", 0) + 1
-    return line
-
-
-def _more(state: Rehearsal, beat_id: str, rng: random.Random) -> str:
-    """One extra sentence for an unhurried persona, not repeated within a rehearsal."""
-    beat = pb.BEATS[state.persona.role].get(beat_id)
-    if rng.random() < 0.15 and not state.used.get("time"):
-        cue = rng.choice(pb.UNHURRIED_TIME_CUES)
-        state.used["time"] = [cue]  # once is reassuring; more sounds scripted
-        return cue
-    used = state.used.setdefault("more", [])
-    extra = [m for m in (*(beat.more if beat else ()), *pb.ROLE_MORE[state.persona.role]) if m not in used]
-    if not extra:
-        return ""
-    choice = extra[0] if beat and beat.more and extra[0] in beat.more else rng.choice(extra)
-    used.append(choice)
-    return choice
-
-
-def _model_reply(model: BaseChatModel, state: Rehearsal, beat: str, draft: str, parts: list[str], lead: str,
+def _model_reply(model: BaseChatModel, state: Rehearsal, heard: Heard, beat: str, draft: str,
                  weak_opener: bool) -> str | None:
     """A model-phrased reply, or None to keep the draft.
 
-    A capable model rewrites the whole draft. A weak one may only replace the lead (a plain pleasantry)
-    with its own short reaction, and only when ``weak_opener`` is set.
+    A capable model rewrites the whole draft, under the same checks as the bank. A weak one may only put a
+    short reaction in front, and only when ``weak_opener`` is set.
     """
     from agent.core import is_capable
+    from agent.rehearsal import model_lines
 
     try:
         if is_capable(model):
-            from agent.rehearsal.model_lines import capable_reply
-
-            return capable_reply(model, state, beat, draft)
+            return model_lines.capable_reply(model, state, heard, beat, draft)
         if not weak_opener:
             return None
-        from agent.rehearsal.model_lines import weak_opener as opener_for
-
-        opener = opener_for(model, state)
+        opener = model_lines.weak_opener(model, state)
     except MentorPrepError as exc:
         log.warning("persona model failed, using the planned reply: %s", exc)
         return None
-    if not opener:
+    if not opener or normalise(opener) in state.used.sentences:
         return None
-    return " ".join([opener, *(p for p in parts if p and p is not lead)])
+    return f"{opener} {draft}"
 
 
 def end_rehearsal(state: Rehearsal, role_guess: str | None, *, citer: Citer | None = None, sharpener: Any = None):

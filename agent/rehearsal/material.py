@@ -41,8 +41,7 @@ class Beat:
     id: str
     lines: tuple[str, ...]
     cues: tuple[str, ...] = ()
-    more: tuple[str, ...] = ()
-    topic_lines: tuple[str, ...] = ()
+    intent: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,17 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """Something the persona is working on now: a registry, a clinic, a study, a service."""
+
+    name: str
+    kind: str
+    what: str
+    status: str
+    need: str
+
+
+@dataclass(frozen=True)
 class Specialty:
     """What a persona in this specialty can plausibly talk about."""
 
@@ -65,6 +75,7 @@ class Specialty:
     opportunities: tuple[str, ...]
     contact_roles: tuple[str, ...]
     events: tuple[str, ...]
+    work: tuple[WorkItem, ...] = ()
 
 
 _SLOT_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -121,33 +132,27 @@ class BeatLines(_Strict):
 
     intent: Text | None = None
     lines: Templates
-    topic_lines: tuple[Template, ...] = ()
-    more: tuple[Template, ...] = ()
     cues: tuple[Template, ...] = ()
 
     def to_beat(self, beat_id: str) -> Beat:
         """The beat as the engine uses it."""
-        return Beat(beat_id, self.lines, self.cues, self.more, self.topic_lines)
+        return Beat(beat_id, self.lines, self.cues, self.intent or "")
 
 
 class RoleLines(_Strict):
-    """Everything one hidden role says: its beat plan, its beats and its role-coloured replies."""
+    """Everything one hidden role does on its own initiative: its beat plan and its beats."""
 
     plan: Texts
     swappable: tuple[int, ...] = ()
-    follow_up_open: Template
-    favour_reply: Template
     named_reply: Template
-    own_path_tail: Template
-    question_answers: Templates
     more: Templates
     beats: dict[str, BeatLines]
 
     @model_validator(mode="after")
     def _plan_resolves(self) -> RoleLines:
-        missing = [b for b in ("open", *self.plan, "close") if b not in self.beats]
+        missing = [b for b in (*self.plan, "close") if b not in self.beats]
         if missing:
-            raise ValueError(f"beats needs an entry for {', '.join(missing)} (the opening, the plan and the close)")
+            raise ValueError(f"beats needs an entry for {', '.join(missing)} (the plan and the close)")
         wrong = [i for i in self.swappable if not 0 <= i < len(self.plan) - 1]
         if wrong:
             raise ValueError(f"swappable index(es) {wrong} must point at a plan beat that has a next one")
@@ -158,29 +163,12 @@ class RoleLines(_Strict):
         return {beat_id: spec.to_beat(beat_id) for beat_id, spec in self.beats.items()}
 
 
-class OwnPathLines(_Strict):
-    """Answers about the persona's own path for questions matching ``pattern``."""
-
-    pattern: Pattern
-    lines: Templates
-
-
 class GenericSkillLines(_Strict):
-    """Tips, drill and artifact for a skill the data does not know; slot ``{p}`` is the skill as said."""
+    """Tips, drill and artifact for a skill the data does not know; slot ``{p}`` is the skill, normalised."""
 
     tips: Templates
     drill: Template
     artifact: Template
-
-
-class AckLines(_Strict):
-    """Short reactions, by what the user just said."""
-
-    question: Templates
-    question_plain: Templates
-    statement: Templates
-    statement_topic: Templates
-    thanks: Templates
 
 
 class DefaultIntents(_Strict):
@@ -191,33 +179,17 @@ class DefaultIntents(_Strict):
 
 
 class LineBook(_Strict):
-    """``lines.yaml``, validated: per-role lines and the line sets every role shares."""
+    """``lines.yaml``, validated: per-role beats and the line sets every role shares."""
 
     roles: dict[str, RoleLines]
     default_intents: DefaultIntents
-    meeting_openers: dict[str, Templates]
-    unhurried_time_cues: Templates
-    # The engine avoids the last three cues it used, so it needs a fourth to choose.
-    busy_time_cues: Annotated[tuple[Template, ...], Field(min_length=4)]
-    busy_goodbyes: Templates
-    after_close: Templates
-    deflections: Templates
-    acks: AckLines
-    reopen: Templates
-    story_leads: Templates
-    greeting_fix: Template
-    find_skill: Templates
     generic_skill: GenericSkillLines
-    stories: Templates
     cadences: Templates
-    own_path: Annotated[tuple[OwnPathLines, ...], Field(min_length=1)]
-    own_path_default: Template
     role_swaps: dict[str, Text]
 
     @model_validator(mode="after")
     def _keys_match_code(self) -> LineBook:
         _same_keys("roles", self.roles, ROLES)
-        _same_keys("meeting_openers", self.meeting_openers, MEETINGS)
         upper = [k for k in self.role_swaps if k != k.lower()]
         if upper:
             raise ValueError(f"role_swaps keys are matched in lower case; write {', '.join(upper)} in lower case")
@@ -233,6 +205,28 @@ class SkillMaterial(_Strict):
     artifact: Template
 
 
+WORK_KINDS = ("registry", "study", "clinic", "service", "teaching", "quality")
+
+
+class WorkMaterial(_Strict):
+    """One piece of the persona's current work (see the header of ``personas.yaml``)."""
+
+    name: Template
+    kind: Annotated[str, AfterValidator(lambda k: _one_of(k, WORK_KINDS))]
+    what: Template
+    status: Template
+    need: Template
+
+    def to_item(self) -> WorkItem:
+        return WorkItem(self.name, self.kind, self.what, self.status, self.need)
+
+
+def _one_of(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 class SpecialtyMaterial(_Strict):
     """A specialty's job title and what a persona in it can talk about; ``skills`` name skill entries."""
 
@@ -241,6 +235,14 @@ class SpecialtyMaterial(_Strict):
     opportunities: Templates
     contact_roles: Templates
     events: Templates
+    work: Annotated[tuple[WorkMaterial, ...], Field(min_length=2)]
+
+
+class FieldHint(_Strict):
+    """Words that name a field without naming it ("AF ablation" -> electrophysiology)."""
+
+    pattern: Pattern
+    field: Text
 
 
 class GenericSpecialty(_Strict):
@@ -250,6 +252,7 @@ class GenericSpecialty(_Strict):
     opportunities: Templates
     contact_roles: Templates
     events: Templates
+    work: Annotated[tuple[WorkMaterial, ...], Field(min_length=2)]
 
 
 class GenericField(_Strict):
@@ -294,6 +297,7 @@ class PersonaBook(_Strict):
     generic_specialty: GenericSpecialty
     generic_field: GenericField
     field_home: dict[str, Text]
+    field_hints: tuple[FieldHint, ...] = ()
     # The first is the field's lead; the others are people who made the move (facts.py picks among those).
     field_contact_roles: Annotated[tuple[Template, ...], Field(min_length=2)]
     presets: Annotated[dict[str, PresetMaterial], Field(min_length=1)]
@@ -328,7 +332,7 @@ class PersonaBook(_Strict):
         """Every specialty by name, in file order, with its skills resolved."""
         skills = self.skill_map()
         return {name: Specialty(name, s.title, tuple(skills[k] for k in s.skills), s.opportunities, s.contact_roles,
-                                s.events)
+                                s.events, tuple(w.to_item() for w in s.work))
                 for name, s in self.specialties.items()}
 
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from agent.core import BROAD_FIELDS, PRACTITIONERS, ROLES, InputError
 from agent.core import SPECIALTIES as FIELD_NAMES
-from agent.rehearsal.material import AVAILABILITY, Skill, Specialty, load_personas
+from agent.rehearsal.material import AVAILABILITY, Skill, Specialty, WorkItem, load_personas
 from agent.rehearsal.material import MEETINGS as MEETINGS  # re-exported: part of this module's API
 
 # Career areas that are not a field a trainee heads for.
@@ -38,6 +38,9 @@ FIELD_HOME: dict[str, str] = dict(_BOOK.field_home)
 # Colleagues a persona who points people onward names for the user's field: the field's lead first, then
 # people who made the move. Templates with {field} and {hospital} slots.
 FIELD_CONTACT_ROLES: tuple[str, ...] = _BOOK.field_contact_roles
+# Words that name a field without naming it ("AF ablation" -> electrophysiology), tried after the vocabulary.
+FIELD_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(h.pattern), h.field)
+                                                             for h in _BOOK.field_hints)
 
 
 @dataclass(frozen=True)
@@ -182,15 +185,27 @@ def _field_mentions(text: str) -> list[tuple[int, str, str]]:
             if any(taken[m.start():m.end()]):
                 continue
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
-            before, after = lowered[max(0, m.start() - 60):m.start()], lowered[m.end():m.end() + 20]
-            if _CURRENT_AFTER.search(after) or _CURRENT_BEFORE.search(before):
-                kind = "current"
-            elif _TARGET_CUE.search(before[-45:]):
-                kind = "target"
-            else:
-                kind = "neutral"
+            kind = _kind(lowered, m.start(), m.end())
             found.append((m.start(), _PRACTITIONERS.get(term, term), kind))
+    for pattern, name in FIELD_HINTS:
+        for m in pattern.finditer(text or ""):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            found.append((m.start(), name, _kind(lowered, m.start(), m.end())))
     return sorted(found)
+
+
+def _kind(lowered: str, start: int, end: int) -> str:
+    before, after = lowered[max(0, start - 60):start], lowered[end:end + 20]
+    if _CURRENT_AFTER.search(after) or _CURRENT_BEFORE.search(before):
+        return "current"
+    return "target" if _TARGET_CUE.search(before[-45:]) else "neutral"
+
+
+def field_mentions(text: str) -> list[tuple[int, str, str]]:
+    """(position, field, 'target' | 'current' | 'neutral') for every field a line names, in order."""
+    return _field_mentions(text)
 
 
 def target_field(text: str) -> str:
@@ -219,8 +234,10 @@ def specialty_for(persona: Persona) -> Specialty:
     def fill(templates: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_fill_some(t, field=persona.specialty) for t in templates)
 
+    work = tuple(WorkItem(*(_fill_some(t, field=persona.specialty) for t in (w.name, w.kind, w.what, w.status, w.need)))
+                 for w in generic.work)
     return Specialty(persona.specialty, persona.title, SPECIALTIES[generic.skills_from].skills,
-                     fill(generic.opportunities), fill(generic.contact_roles), fill(generic.events))
+                     fill(generic.opportunities), fill(generic.contact_roles), fill(generic.events), work)
 
 
 class _KeepSlot(dict):

@@ -73,7 +73,8 @@ _NOT_STAGE = frozenset("just started recently currently now new also still as".s
 _GOAL = re.compile(
     r"\b(my goal|i'?d like to|i would like to|i want to|i'?m hoping|i hope to|hoping to|i'?m interested in|"
     r"interested in|i'?m (thinking|considering|leaning|deciding|trying|weighing|looking)|"
-    r"i'?ve been (thinking|considering|wondering)|aiming|i plan to|planning to|torn between)\b",
+    r"i'?ve been (thinking|considering|wondering)|aiming|i plan to|planning to|torn between|"
+    r"who (wants|hopes|plans) to|want(s)? to (move|switch|go) into)\b",
     re.I,
 )
 _FOLLOWUP = re.compile(
