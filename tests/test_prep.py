@@ -390,3 +390,20 @@ def test_cli_follow_up_missing_or_empty_log(tmp_path, capsys, write):
     assert _cli("follow-up", "--log", log, "--json") == 2
     err = capsys.readouterr().err
     assert "error:" in err and ("empty" in err if write else "not found" in err)
+
+
+def test_follow_up_names_the_offer_and_never_thanks_a_refusal():
+    log = ("Dr. Alvarez said she couldn't write me a letter this year. She suggested I join the EP journal club. "
+           "She also said she'd put my name forward for the research elective. We agreed I'd email her my abstract "
+           "next week.")
+    note = draft_follow_up(log, mentor={"name": "Dr. Alvarez"}).note
+    assert "your offer to put my name forward for the research elective" in note
+    assert "letter" not in note  # the refusal is not thanked for
+    assert "I'll email you my abstract next week" in note
+
+
+def test_follow_up_keeps_the_offer_and_the_agreed_step_apart():
+    note = draft_follow_up("she offered to introduce me to the fellowship PD and we agreed I'd send my CV by Friday",
+                           mentor={"name": "Dr. Alvarez"}).note
+    assert "your offer to introduce me to the fellowship PD." in note
+    assert "As we agreed, I'll send my CV by Friday." in note

@@ -2,13 +2,13 @@
 
 Two answer modes, picked by :func:`agent.core.models.is_capable`:
 
-* ``extractive`` (embedded or fake model): the body is built by code from the most query-relevant sentences
-  of each retrieved passage, each followed by its [n]. The model only writes one framing sentence, which is
-  checked and replaced by a fixed one when it looks wrong.
-* ``synthesis`` (remote models): the model writes the answer from the numbered passages and must cite them.
+* ``extractive`` (embedded or fake model): the answer is built by code (:mod:`agent.guidance.compose`):
+  a direct first sentence, then two to four supporting points fitted to the user's situation, each
+  sentence taken from a retrieved passage and followed by its [n]. The model writes nothing.
+* ``synthesis`` (capable models): the model writes the answer from the numbered passages and must cite them.
 
 When no passage clears the relevance bar (:func:`retrieval.search.is_relevant`) the answer says so plainly
-(mode ``not_found``) and the model is not called.
+(mode ``not_found``) and the model is not called; a clinical question is declined the same way.
 
 Streaming: :func:`start_answer` retrieves at once and returns a :class:`PendingAnswer` whose ``stream``
 yields text pieces (feed it to ``st.write_stream``); afterwards ``citations_dicts()`` / ``result()`` give
@@ -25,15 +25,18 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agent.core import InputError, is_capable, load_prompt, stream_text
-from retrieval import Embeds, Passage, Retriever, extract_passage, is_relevant, tokenize
+from agent.core import ConfigError, InputError, MentorPrepError, is_capable, load_prompt, stream_text
+from agent.guidance.compose import Embed, Situation, compare_terms, compose
+from agent.guidance.rules import rules
+from retrieval import Embeds, Passage, Retriever, is_relevant, split_sentences, tokenize
 
 K_RETRIEVE = 5
-MAX_PASSAGES_EXTRACTIVE = 3
+K_TOPIC = 5  # passages added from the best passage's topic
+K_EXTRA = 2  # passages added for each term of a comparison and for the mentor's role
+K_ROLE = 6  # searched for the mentor's role, before keeping the role-specific ones
 MAX_PASSAGES_SYNTHESIS = 4
 HISTORY_TURNS = 6
 EXCERPT_CHARS = 600
-FIXED_FRAMING = "Here is what the MentorPrep guidance says about this:"
 NOT_FOUND = (
     "I could not find anything in the MentorPrep guidance that answers this, so I won't guess. "
     "The guidance covers getting ready for and following up on a meeting with a senior doctor: finding "
@@ -156,15 +159,18 @@ class PendingAnswer:
 
 
 def start_answer(question: str, retriever: Retriever, model: BaseChatModel, *,
-                 profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None) -> PendingAnswer:
+                 profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None,
+                 mentor_role: str | None = None) -> PendingAnswer:
     """Retrieve passages for ``question`` and start streaming a grounded answer.
 
     Args:
         question: the user's message.
-        retriever: anything with ``search(query, k) -> list[Passage]`` (Retriever or KeywordRetriever).
+        retriever: anything with ``search(query, k) -> list[Passage]`` (Retriever or KeywordRetriever); when it
+            also has ``embed`` (:class:`retrieval.Embeds`) its embedder ranks the sentences, else the shared one.
         model: a LangChain chat model; :func:`agent.core.models.is_capable` picks the answer mode.
-        profile: the user's profile (``career_stage``, ``specialty``, ``goals``...), used as context.
+        profile: the user's profile (``career_stage``, ``specialty``, ``goals``...), used to fit the answer.
         history: earlier turns as ``{"role", "content"}`` dicts or LangChain messages, oldest first.
+        mentor_role: the role the senior doctor seems to play (mentor, coach, sponsor, connector), if known.
 
     Raises:
         InputError: the question is empty.
@@ -176,23 +182,34 @@ def start_answer(question: str, retriever: Retriever, model: BaseChatModel, *,
     turns = _normalise_history(history)
     if is_clinical_question(question):
         return PendingAnswer("not_found", [], iter([CLINICAL]))
-    passages = [p for p in retriever.search(_retrieval_query(question, turns), K_RETRIEVE) if is_relevant(p)]
+    context = follow_up_context(question, turns)
+    query = f"{context[:300]} {question}".strip()
+    passages = [p for p in retriever.search(query, K_RETRIEVE) if is_relevant(p)]
     if not passages:
         return PendingAnswer("not_found", [], iter([NOT_FOUND]))
+    compiled = rules()
+    situation = Situation.of(question, profile, mentor_role, compiled)
     if is_capable(model):
         chosen = passages[:MAX_PASSAGES_SYNTHESIS]
         citations = [Citation.from_passage(n, p) for n, p in enumerate(chosen, start=1)]
-        messages = _synthesis_messages(question, chosen, profile, turns)
+        messages = _synthesis_messages(question, chosen, profile, turns, situation)
         return PendingAnswer("synthesis", citations, stream_text(model, messages))
-    chosen = passages[:MAX_PASSAGES_EXTRACTIVE]
-    citations = [Citation.from_passage(n, p) for n, p in enumerate(chosen, start=1)]
-    return PendingAnswer("extractive", citations, _extractive(question, chosen, retriever, model))
+    passages += _extra_passages(question, retriever, passages, situation)
+    said = _last_answer_sentences(turns)
+    composed = compose(question, passages, compiled, embed=_embedder(retriever), situation=situation,
+                       context=context, said=said)
+    if composed is None:
+        return PendingAnswer("not_found", [], iter([NOT_FOUND]))
+    citations = [Citation.from_passage(n, passages[i]) for n, i in enumerate(composed.used, start=1)]
+    return PendingAnswer("extractive", citations, iter(composed.pieces))
 
 
 def answer(question: str, retriever: Retriever, model: BaseChatModel, *,
-           profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None) -> Answer:
+           profile: Mapping[str, Any] | None = None, history: Sequence[Any] | None = None,
+           mentor_role: str | None = None) -> Answer:
     """Retrieve and answer in one call (no streaming). See :func:`start_answer`."""
-    return start_answer(question, retriever, model, profile=profile, history=history).result()
+    return start_answer(question, retriever, model, profile=profile, history=history,
+                        mentor_role=mentor_role).result()
 
 
 def cited_numbers(text: str, limit: int) -> set[int]:
@@ -201,81 +218,59 @@ def cited_numbers(text: str, limit: int) -> set[int]:
     return {n for n in found if 1 <= n <= limit}
 
 
-def _extractive(question: str, passages: list[Passage], retriever: Retriever, model: BaseChatModel) -> Iterator[str]:
-    yield _framing(question, model, " ".join(p.text for p in passages))
-    embed = retriever.embed if isinstance(retriever, Embeds) else None
-    seen: set[str] = set()
-    for n, passage in enumerate(passages, start=1):
-        body = extract_passage(question, passage.text, embed=embed)
-        if body and body not in seen:
-            seen.add(body)
-            yield f"\n\n- {body} [{n}]"
-
-
-def _framing(question: str, model: BaseChatModel, grounding: str) -> str:
-    """One framing sentence from the weak model, or the fixed one when it fails or looks wrong."""
-    prompt = load_prompt("grounded_answer").render(mode="frame", question=question[:300], passages="",
-                                                   profile="")
+def _embedder(retriever: Any) -> Embed | None:
+    """The retriever's own embedder when it has one, else the shared one; None when none can load."""
+    if isinstance(retriever, Embeds):
+        return retriever.embed
     try:
-        raw = "".join(stream_text(model, [HumanMessage(content=prompt)]))
-    except Exception:  # noqa: BLE001 - the framing is optional; the passages carry the answer
-        return FIXED_FRAMING
-    return normalise_framing(raw, question, grounding) or FIXED_FRAMING
+        from retrieval import get_embedder
+
+        return get_embedder().embed
+    except (ConfigError, ImportError, OSError):
+        return None  # sentences are then ranked by shared words alone
 
 
-_PREAMBLE = re.compile(r"^(?:sure|certainly|of course|okay|ok|absolutely|here(?:'s| is)[^:]*:)[!,.:]?\s*",
-                       re.I)
-_BAD_FRAMING = re.compile(r"\b(?:as an ai|language model|i'm sorry|i am sorry|i cannot|i can't|assistant)\b"
-                          r"|[\[\]#*<>{}|]|https?://|\d", re.I)
-_FRAMING_WORDS = frozenset(t[:5] for t in tokenize(
-    "good great useful helpful worth matter matters start starting step steps first simple simply easy easier "
-    "way ways well help helps plan right best key clear clearer thought care careful little time guidance"))
-_SELF_TALK = re.compile(r"\b(?:i|i'm|i've|me|my|we|our|answer|chatbot|introduction)\b"
-                        r"|\b(?:your|this|that|great|good|interesting|the) question\b", re.I)
+def _extra_passages(question: str, retriever: Any, passages: list[Passage], situation: Situation) -> list[Passage]:
+    """More passages on the best passage's topic (the search spreads over topics, an answer needs depth),
+    passages that define each side of a comparison, and guidance for the mentor's role when known."""
+    # (query, k, filters, must clear the relevance bar): a passage on the best passage's topic need not, since
+    # its sentences are still ranked against the question one by one
+    searches: list[tuple[str, int, dict[str, Any], bool]] = [(question, K_TOPIC, {"topic": passages[0].topic}, False)]
+    if rules().kind(question) == "compare":
+        searches += [(f"what is a {term}", K_EXTRA, {}, True) for term in compare_terms(question)]
+    if situation.role:
+        searches.append((f"{question} {situation.role} {situation.role}", K_ROLE, {"role": situation.role}, True))
+    seen = {_key(p) for p in passages}
+    extra: list[Passage] = []
+    for query, k, filters, strict in searches:
+        try:
+            found = retriever.search(query, k, **filters)
+        except (TypeError, MentorPrepError):  # a search without filters, or a failing one: the answer can do without
+            continue
+        if "role" in filters:  # guidance written for this role (and at most one other), not for everyone
+            found = [p for p in found if len(getattr(p, "roles", ()) or ()) <= 2][:K_EXTRA]
+        for p in found:
+            if (is_relevant(p) or not strict) and _key(p) not in seen:
+                seen.add(_key(p))
+                extra.append(p)
+    return extra
 
 
-def normalise_framing(raw: str, question: str | None = None, grounding: str | None = None) -> str:
-    """Clean a model's framing sentence, or return "" to reject it.
-
-    Accepted: one plain sentence of 4-30 words that shares a content word with ``question`` (when given),
-    does not talk about itself or the chat, and uses only words found in the question, in ``grounding``
-    (the retrieved passages, when given) or in a short list of connective words. A weak model cannot slip
-    in a claim of its own this way ("A connector is a tool...").
-    """
-    text = " ".join(line.strip() for line in raw.strip().splitlines() if line.strip())
-    for _ in range(2):
-        text = _PREAMBLE.sub("", text).strip().strip('"\'“”').strip()
-    match = re.match(r"(.+?[.!:])(?:\s|$)", text)
-    sentence = (match.group(1) if match else text).strip()
-    words = sentence.split()
-    if not 4 <= len(words) <= 30 or sentence.endswith("?") or _BAD_FRAMING.search(sentence):
-        return ""
-    if question is not None:
-        # Must be about the question's subject, not about itself or the chat ("great question", "I'm here").
-        if _SELF_TALK.search(sentence) or not set(tokenize(sentence)) & set(tokenize(question)):
-            return ""
-    if grounding is not None:
-        allowed = {t[:5] for t in tokenize(f"{question or ''} {grounding}")} | _FRAMING_WORDS
-        if any(term[:5] not in allowed for term in tokenize(sentence)):  # 5-letter prefix: crude stemming
-            return ""
-    letters = sum(ch.isalpha() or ch.isspace() for ch in sentence) / len(sentence)
-    if letters < 0.9:
-        return ""
-    if sentence[-1] not in ".!:":
-        sentence += "."
-    return sentence[0].upper() + sentence[1:]
+def _key(passage: Any) -> str:
+    return str(getattr(passage, "id", "") or f"{passage.source_path}#{passage.heading}")
 
 
 def _synthesis_messages(question: str, passages: list[Passage], profile: Mapping[str, Any] | None,
-                        turns: list[tuple[str, str]]) -> list[BaseMessage]:
+                        turns: list[tuple[str, str]], situation: Situation) -> list[BaseMessage]:
     blocks = []
     for n, p in enumerate(passages, start=1):
         head = f"{p.title} > {p.heading}" if p.heading else p.title
         blocks.append(f"[{n}] {head}\n{p.text}")
     about = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in (profile or {}).items()
                       if k != "name" and str(v or "").strip())
-    user = load_prompt("grounded_answer").render(mode="synthesise", question=question,
-                                                 passages="\n\n".join(blocks), profile=about)
+    if situation.role:
+        about = f"{about}; the senior doctor seems to act as a {situation.role}".lstrip("; ")
+    user = load_prompt("grounded_answer").render(question=question, passages="\n\n".join(blocks), profile=about)
     messages: list[BaseMessage] = [SystemMessage(content=load_prompt("chat_system").render())]
     for role, content in turns[-HISTORY_TURNS:]:
         messages.append(HumanMessage(content=content) if role == "user" else AIMessage(content=content))
@@ -297,9 +292,25 @@ def _normalise_history(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     return turns
 
 
-def _retrieval_query(question: str, turns: list[tuple[str, str]]) -> str:
-    """A short follow-up ("and for a sponsor?") is searched together with the previous user message."""
-    if len(tokenize(question)) >= 3:
-        return question
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|but|also|so|then|what about|how about|what if|and if|same|ok(?:ay)?,? (?:and|but|so))\b", re.I)
+_BACK_REFERENCE = re.compile(r"\b(?:one|ones|them|it|that|this|they|those|these|he|she|him|her)\b", re.I)
+
+
+def follow_up_context(question: str, turns: list[tuple[str, str]]) -> str:
+    """The previous user message when ``question`` follows up on it ("and for a sponsor?", "what should I ask
+    her?"), else "". A follow-up is searched and ranked together with the message it continues."""
     previous = next((content for role, content in reversed(turns) if role == "user"), "")
-    return f"{previous[:300]} {question}".strip()
+    return previous[:300] if previous and _is_follow_up(question) else ""
+
+
+def _is_follow_up(message: str) -> bool:
+    terms = tokenize(message)
+    return bool(_FOLLOW_UP.search(message) or len(terms) < 3 or (len(terms) < 5 and _BACK_REFERENCE.search(message)))
+
+
+def _last_answer_sentences(turns: list[tuple[str, str]]) -> list[str]:
+    """Sentences of the previous answer, so a follow-up does not repeat them."""
+    last = next((content for role, content in reversed(turns) if role == "assistant"), "")
+    plain = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", last)
+    return [s for line in plain.splitlines() for s in split_sentences(line.lstrip("-* "))]

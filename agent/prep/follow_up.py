@@ -69,14 +69,27 @@ _NEXT = re.compile(r"(?i)(?<!no )(?<!no concrete )(?<!no clear )\bnext steps?\s*
 _ASKED = re.compile(r"\b(?:[Ss]he|[Hh]e|[Tt]hey|(?:Dr|Prof)\.?\s+[A-Z][\w'-]+)\s+"
                     r"(?:asked|wants|wanted|invited|told)\s+me\s+to\s+(?P<rest>.+)")
 # A second reported clause ("..., and recommended I volunteer") starts a new thought: cut it off.
-_SECOND_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+)?(?:said|told|suggested|recommended|mentioned|"
-                            r"advised|offered|asked|encouraged|explained|gave|added|invited|warned)\b.*$", re.I)
+_SECOND_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+)?(?:(?:she|he|they)\s+)?(?:said|told|suggested|"
+                            r"recommended|mentioned|advised|offered|asked|encouraged|explained|gave|added|invited|"
+                            r"warned)\b.*$"
+                            r"|,?\s+(?:and|but|so)\s+(?:then\s+)?(?:we|i)\s+(?:both\s+)?(?:agreed|decided|said|will|"
+                            r"'ll|am|need|have|should|promised)\b.*$", re.I)
+# A refusal is not thanked for: "she said she couldn't write the letter", "he declined to ...".
+_REFUSAL = re.compile(r"\b(?:can(?:no|')t|could(?:n't| not)|won't|wouldn't|will not|would not|isn't able|"
+                      r"wasn't able|not able|unable|declined?|turned (?:me|it) down|said no|no longer|doesn't|didn't|"
+                      r"not (?:in a position|taking|writing|the right person))\b", re.I)
+# What the senior doctor offered to do matters most: an introduction, a nomination, a letter, their time.
+_OFFER = re.compile(r"\b(?:offered|(?:she|he|they)(?:'d| would| will|'ll)|happy to|glad to|willing to)\b"
+                    r"|\b(?:introduce|nominate|put (?:my|your) name|recommend (?:me|you)|write (?:me |you )?a letter|"
+                    r"connect (?:me|you)|vouch)\b", re.I)
 _WILL = re.compile(r"(?P<rest>\b(?:I|[Ww]e|[Ss]he|[Hh]e)(?:'ll|'m going to|\s+(?:will|am going to|are going to|"
                    r"is going to|plan to|should|need to|have to|would))\s+.+)")
 _DATE = re.compile(r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day|\b(january|february|march|april|june|july|"
                    r"august|september|october|november|december)\b|\bnext (week|month|year|time)\b|"
                    r"\btomorrow\b|\bin (a|one|two|three|four|six|a few|\d+) (days?|weeks?|months?)\b|"
                    r"\bby the end of\b|\b\d{1,2}[/.]\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\bfollow(ing)?[ -]up\b")
+# "we agreed I'd send my CV" is reported; in the note to them it becomes "I'll send my CV".
+_REPORTED_I = re.compile(r"\bI(?:'d| would)(?= \w)(?! (?:like|love|be glad|be happy|prefer|rather))")
 _SUBJECT = re.compile(r"(?i)^(i|i'll|i'd|i'm|we|we'll|we'd|you|you'll|she|he|they)\b")
 _TITLED = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+[A-Z]")
 _NOT_NOUN = {"to", "and", "or", "about", "at", "for", "with", "that", "if", "when", "in", "on", "by", "a", "an",
@@ -174,10 +187,13 @@ def find_specific_thing(sentences: Sequence[str]) -> tuple[str, str, str | None,
 
     Things said or advised come first; something they gave or showed is the fallback.
     """
-    for weak_ok in (False, True):
+    for offers_only, weak_ok in ((True, False), (False, False), (False, True)):
         for i, sentence in enumerate(sentences):
             match = _SAID.search(sentence) or _ADVICE.search(sentence)
             if not match or not _clean_clause(match.group("rest")):
+                continue
+            clause = _clean_clause(match.group("rest"))
+            if _REFUSAL.search(clause) or (offers_only and not _OFFER.search(f"{match.group('verb')} {clause}")):
                 continue
             if weak_ok or match.group("verb").lower() not in _WEAK_VERBS:
                 return match.group("verb").lower(), match.group("rest"), match.group("who"), i
@@ -188,6 +204,9 @@ def _said_phrase(verb: str, clause: str, *, that: bool = False) -> str:
     """How the note refers to what they said, e.g. 'your suggestion that I apply for the QI fellowship'."""
     noun = _NOUN.get(verb, "view" if verb in _VIEW else "point")
     lowered = clause.lower()
+    promised = re.match(r"(?i)(?:that\s+)?you(?:'d|'ll| would| will)\s+(?!not\b)(?P<rest>.+)", clause)
+    if promised:  # "she said she'd put my name forward" is an offer
+        return f"your offer to {promised.group('rest')}"
     if verb in ("gave me", "showed me", "walked me through"):
         return f"that you {verb} {clause}"
     if verb in ("advice", "suggestion", "recommendation", "tip", "point"):
@@ -321,6 +340,7 @@ def draft_follow_up(log: str, *, profile: dict | None = None, mentor: dict | Non
     specific = specific[5:] if that else specific
     step_raw, agreed, _ = find_next_step(sentences, skip=said_at)
     next_step = _lower_first(_clean_clause(to_second_person(step_raw, gender)), log) if step_raw else ""
+    next_step = _REPORTED_I.sub(lambda m: "I'll" if m.group(0).endswith("'d") else "I will", next_step)
     reading = _read_room(log)
     role = getattr(reading, "role", None)
     role = role if role in ROLES else read_estimate((mentor or {}).get("role_estimate"))[0]

@@ -335,11 +335,33 @@ def read_estimate(estimate: Any) -> tuple[str | None, str | None, list[str]]:
     # Quote what supports the estimate: cues for the role first, then availability; never negated cues.
     spans = [e for e in spans if not e.get("negated") and float(e.get("weight", 1) or 0) >= 0]
     spans.sort(key=lambda e: (e.get("supports", role) != role, e.get("supports", availability) != availability))
+    notes = str(estimate.get("notes") or "")
     for span in spans:
         text = " ".join(str(span.get("text") or span.get("quote") or "").split())
-        if text and text not in quotes:
+        if notes and isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+            text = clause_around(notes, span["start"], span["end"]) or text
+        if text and not any(text in q or q in text for q in quotes):
             quotes.append(text)
     return role, availability, quotes[:3]
+
+
+# Where a clause ends: punctuation, or a joining word that starts another thought.
+_CLAUSE_EDGE = re.compile(r"[.;:!?\n]|,|\s(?:but|and|so|although|though|because|then)\s", re.IGNORECASE)
+CLAUSE_MAX_CHARS = 140
+
+
+def clause_around(text: str, start: int, end: int) -> str:
+    """The whole clause of ``text`` that holds the span ``[start, end)``, so a quote is never a fragment.
+
+    "she only gave me 15 min and kept checking her phone" quotes "she only gave me 15 min" for the span
+    "only gave me", not the fragment itself.
+    """
+    if not 0 <= start < end <= len(text):
+        return ""
+    left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_EDGE.finditer(text, end)), len(text))
+    clause = " ".join(text[left:right].split()).strip(" ,;-\"'“”")
+    return clause if len(clause) <= CLAUSE_MAX_CHARS else ""
 
 
 def shorten(text: str, limit: int) -> str:
