@@ -53,6 +53,8 @@ def block_remote_calls(monkeypatch, tmp_path):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MENTORPREP_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("MENTORPREP_DB", f"sqlite:///{tmp_path / 'data' / 'test.db'}")
+    # The app's limiter lives for the process, as on a server; tests that check the limit set their own.
+    monkeypatch.setenv("MENTORPREP_RATE_LIMIT", "0")
     monkeypatch.setattr("agent.core.settings.PROJECT_ROOT", tmp_path / "no-dotenv", raising=True)
     yield
 

@@ -1,6 +1,7 @@
 """Many people at once: sessions never see each other's messages, and shared heavy objects are thread-safe.
 
-* The agent layer and the store: 20 threads, one session each, share one retriever, one model, one store.
+* The agent layer and the store: 20 people (one user and one session each, on SQLite and on PostgreSQL) share
+  one retriever, one model and one store.
 * The real server: ``streamlit run`` driven by 20 headless browser contexts at once (marked ``browser``).
 * The shared embedder and the Chroma-backed retriever called from 8 threads (marked ``slow``).
 """
@@ -17,6 +18,7 @@ import pytest
 
 from agent.core import Store
 from tests.e2e import PROJECT_ROOT
+from tests.pgserver import BACKENDS, backend_url
 
 SESSIONS = 20
 TURNS = 3
@@ -36,26 +38,35 @@ def _question(session: int, turn: int) -> str:
     return QUESTIONS[(session * TURNS + turn) % len(QUESTIONS)]
 
 
-def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_path, settings):
+@pytest.fixture(params=BACKENDS)
+def shared_store(request, tmp_path):
+    with backend_url(request.param, tmp_path) as url:
+        store = Store(url)
+        yield store
+        store.close()
+
+
+def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(shared_store, settings):
     from agent.core import FakeChatModel
     from agent.guidance import answer
     from retrieval import KeywordRetriever
 
-    store = Store(f"sqlite:///{tmp_path / 'shared.db'}")
+    store = shared_store
     retriever = KeywordRetriever(settings.knowledge_dir)
     model = FakeChatModel()  # one model object for everyone, as the app's cache_resource shares it
     expected = {q: answer(q, retriever, FakeChatModel()) for q in QUESTIONS}  # one at a time, for reference
     start = threading.Barrier(SESSIONS)
 
     def one_person(n: int) -> str:
-        sid = store.create_session("local", title=f"person {n}")
+        mine = store.for_user(f"person-{n}")
+        sid = mine.create_session(title=f"person {n}")
         start.wait(timeout=60)
         for turn in range(TURNS):
             question = _question(n, turn)
-            store.add_message(sid, "user", f"{question} [person {n} turn {turn}]")
+            mine.add_message(sid, "user", f"{question} [person {n} turn {turn}]")
             reply = answer(question, retriever, model)
-            store.add_message(sid, "assistant", reply.text,
-                              meta={"citations": [c.to_dict() for c in reply.citations]})
+            mine.add_message(sid, "assistant", reply.text,
+                             meta={"citations": [c.to_dict() for c in reply.citations]})
         return sid
 
     began = time.perf_counter()
@@ -65,7 +76,8 @@ def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_pat
 
     assert len(set(sids)) == SESSIONS
     for n, sid in enumerate(sids):
-        messages = store.list_messages(sid)
+        mine = store.for_user(f"person-{n}")
+        messages = mine.list_messages(sid)
         assert [m["role"] for m in messages] == ["user", "assistant"] * TURNS
         for turn in range(TURNS):
             user, reply = messages[2 * turn], messages[2 * turn + 1]
@@ -73,9 +85,10 @@ def test_twenty_sessions_through_the_agent_layer_keep_their_own_messages(tmp_pat
             reference = expected[_question(n, turn)]
             assert reply["content"] == reference.text
             assert reply["meta"]["citations"] == [c.to_dict() for c in reference.citations]
-    counts = {s["id"]: s["message_count"] for s in store.list_sessions("local")}
-    assert all(counts[sid] == 2 * TURNS for sid in sids)
-    print(f"\nagent layer: {SESSIONS} sessions x {TURNS} turns in {elapsed:.2f}s")
+        sessions = mine.list_sessions()
+        assert [s["id"] for s in sessions] == [sid] and sessions[0]["message_count"] == 2 * TURNS
+        assert store.for_user(f"person-{(n + 1) % SESSIONS}").list_messages(sid) == []
+    print(f"\nagent layer on {store.dialect}: {SESSIONS} people x {TURNS} turns in {elapsed:.2f}s")
 
 
 @pytest.mark.browser
@@ -129,7 +142,7 @@ def _drive_browsers(chromium: str, url: str, sessions: list[str], tokens: list[s
         pages = []
         for n, sid in enumerate(sessions):
             page = contexts[n % len(contexts)].new_page()
-            page.goto(f"{url}/?session={sid}&mode=Prep+chat", wait_until="commit")  # let all 20 load at once
+            page.goto(f"{url}/?session={sid}&mode=Chat", wait_until="commit")  # let all 20 load at once
             pages.append(page)
         for page in pages:
             page.get_by_test_id("stChatInput").wait_for()

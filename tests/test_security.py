@@ -1,23 +1,31 @@
-"""Security hygiene: no secrets in the repository, local-only defaults, pinned dependencies, quiet logs."""
+"""Security hygiene: no secrets in the repository, local-only defaults, pinned dependencies, quiet logs,
+unguessable session ids, and redaction of everything a tool-calling agent sends to a remote model."""
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
 import shutil
 import subprocess
 import tomllib
+import uuid
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from packaging.requirements import Requirement
+from pydantic import Field
 
 from agent.core import (
     PROJECT_ROOT,
     BackendError,
+    ConfigError,
+    RedactingChatModel,
     RedactSecrets,
+    Store,
     configure_logging,
     load_settings,
     make_chat_model,
@@ -25,6 +33,7 @@ from agent.core import (
     text_for_log,
 )
 from tests.fault_server import FaultServer
+from tests.pgserver import BACKENDS, backend_url
 
 # Built at run time so this file never contains a key-shaped string itself.
 FAKE_KEY = "sk-" + "proj-" + "Zq8Rw3" * 6
@@ -201,3 +210,113 @@ def test_a_failing_remote_call_leaks_neither_key_nor_message(log_output, debug, 
     assert key not in text
     if not debug:
         assert "violet-heron" not in text
+
+
+def test_user_text_reaches_the_logs_only_in_debug_mode(log_output):
+    """What the app logs about a turn goes through text_for_log: a length normally, the text only in debug."""
+    question = "Should I tell Dr. Okafor about my burnout before the fellowship interview?"
+    for debug in (False, True):
+        out = log_output(debug)
+        logger = logging.getLogger("agent.conversation")
+        logger.warning("turn from %s: %s", "user-1", text_for_log(question, debug))
+        logger.debug("routing %s", text_for_log(question, debug))
+        text = out.getvalue()
+        assert (question in text) is debug
+        assert f"<{len(question)} chars>" in text or debug
+
+
+def test_database_passwords_stay_out_of_logs_and_errors(log_output):
+    out = log_output(False)
+    password = "Pq7Lm2" * 4
+    logging.getLogger("sqlalchemy.pool").warning(
+        "connection to postgresql+psycopg://mentorprep:%s@db.internal:5432/mentorprep failed", password)
+    assert password not in out.getvalue() and "mentorprep:[secret]@db.internal" in out.getvalue()
+    # Nothing listens on port 9 of this machine: opening the store fails with a message that hides the password.
+    with pytest.raises(ConfigError) as info:
+        Store(f"postgresql+psycopg://mentorprep:{password}@127.0.0.1:9/mentorprep?connect_timeout=2")
+    assert password not in str(info.value) and "127.0.0.1:9" in str(info.value)
+
+
+# ---- sessions --------------------------------------------------------------------------------------------
+@pytest.fixture(params=BACKENDS)
+def any_store(request, tmp_path):
+    with backend_url(request.param, tmp_path) as url:
+        store = Store(url)
+        yield store
+        store.close()
+
+
+def test_session_ids_are_unguessable_and_useless_to_anyone_else(any_store):
+    alice, mallory = any_store.for_user("alice"), any_store.for_user("mallory")
+    ids = [alice.create_session(f"Alice {n}") for n in range(100)]
+    parsed = [uuid.UUID(i) for i in ids]
+    assert all(p.version == 4 and p.variant == uuid.RFC_4122 for p in parsed)  # 122 random bits each
+    assert len(set(ids)) == len(ids) and ids != sorted(ids)
+    bits = "".join(f"{p.int:0128b}" for p in parsed)
+    assert 0.45 < bits.count("1") / len(bits) < 0.55  # no visible structure to enumerate
+    mallory_sid = mallory.create_session()
+    assert all(mallory.get_session(i) is None and mallory.list_messages(i) == [] for i in ids)
+    assert [s["id"] for s in mallory.list_sessions()] == [mallory_sid]
+
+
+# ---- redaction of a tool-calling conversation --------------------------------------------------------------
+MRN, DOB = "48213377", "04/12/1958"
+PATIENT = f"pt Jane Doe, MRN {MRN}, DOB {DOB}"
+
+
+def _tool_calling_history() -> list:
+    """A conversation in which the user's identifiers reach tool-call arguments and tool results."""
+    call = {"name": "sharpen_questions", "id": "call_1", "type": "tool_call",
+            "args": {"questions": [f"How do I raise {PATIENT} with my mentor?"], "note": f"MRN {MRN}"}}
+    provider_call = {"id": "call_1", "type": "function", "function": {
+        "name": "sharpen_questions", "arguments": json.dumps(call["args"])}}
+    return [
+        SystemMessage("You help doctors prepare for mentor meetings."),
+        HumanMessage(f"Sharpen this: how do I raise {PATIENT} with my mentor?"),
+        AIMessage("", tool_calls=[call], additional_kwargs={"tool_calls": [provider_call]}),
+        ToolMessage(f"TOO OPEN: 'How do I raise {PATIENT} with my mentor?'", tool_call_id="call_1"),
+        AIMessage("", additional_kwargs={"function_call": {"name": "keep", "arguments": f"MRN {MRN} (not JSON)"}}),
+        HumanMessage("Thanks - and keep the first one."),
+    ]
+
+
+def _leaked(text: str) -> list[str]:
+    return [x for x in (MRN, DOB, "Jane Doe") if x in text]
+
+
+class _Recorder(GenericFakeChatModel):
+    """Keeps every message object it is given, whole (tool calls and provider fields included)."""
+
+    seen: list = Field(default_factory=list)
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.seen.append([m.model_dump() for m in messages])
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def test_tool_call_arguments_and_tool_results_are_redacted_before_a_model_sees_them():
+    inner = _Recorder(messages=iter([AIMessage("Done.")]))
+    history = _tool_calling_history()
+    RedactingChatModel(inner=inner).invoke(history)
+    sent = json.dumps(inner.seen)
+    assert not _leaked(sent), sent
+    assert _leaked(json.dumps([m.model_dump() for m in history]))  # the caller's own copy is untouched
+    ai = inner.seen[0][2]
+    assert ai["tool_calls"][0]["args"]["note"] == "MRN [MRN]" and ai["tool_calls"][0]["id"] == "call_1"
+    assert "[MRN]" in ai["additional_kwargs"]["tool_calls"][0]["function"]["arguments"]
+    assert inner.seen[0][3]["tool_call_id"] == "call_1" and "[PATIENT NAME]" in inner.seen[0][3]["content"]
+
+
+def test_a_remote_server_never_receives_identifiers_from_a_tool_calling_agent():
+    from langchain_openai import ChatOpenAI
+
+    with FaultServer("ok") as server:
+        inner = ChatOpenAI(model="test", api_key="not-needed", base_url=server.base_url, max_retries=0, timeout=5)
+        RedactingChatModel(inner=inner).invoke(_tool_calling_history())
+        assert "".join(stream_text(RedactingChatModel(inner=inner), _tool_calling_history()))
+    bodies = server.bodies()
+    assert len(bodies) == 2 and not any(_leaked(b) for b in bodies)
+    sent = json.loads(bodies[0])["messages"]
+    arguments = json.loads(sent[2]["tool_calls"][0]["function"]["arguments"])
+    assert arguments["note"] == "MRN [MRN]" and "[PATIENT NAME]" in arguments["questions"][0]
+    assert sent[3]["role"] == "tool" and "[MRN]" in sent[3]["content"]

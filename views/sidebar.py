@@ -1,11 +1,12 @@
-"""Sidebar: mode, backend and index status, saved sessions and the user's profile."""
+"""Sidebar: who is signed in, mode, backend and index status, saved sessions, the profile and "Your data"."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from agent.core import LOCAL_USER, InputError, User, model_label
 from agent.core import STAGES as VOCABULARY_STAGES
-from agent.core import InputError, model_label
+from views.account import render_signed_in, render_your_data
 from views.common import clean_text, escape_label
 from views.context import AppContext
 
@@ -19,16 +20,19 @@ def open_session(session_id: str) -> None:
         st.query_params["session"] = session_id
 
 
-def render_sidebar(ctx: AppContext, spec: str, modes: list[str], config_problem: str | None) -> str:
+def render_sidebar(ctx: AppContext, spec: str, modes: list[str], config_problem: str | None,
+                   user: User = LOCAL_USER) -> str:
     """Draw the sidebar and return the chosen mode."""
     with st.sidebar:
         st.title("🩺 MentorPrep")
+        render_signed_in(user)
         current = st.query_params.get("mode", modes[0])
         mode = st.radio("Mode", modes, index=modes.index(current) if current in modes else 0, key="mode")
         st.query_params["mode"] = mode
         _backend(ctx, spec, config_problem)
         _sessions(ctx)
-        _profile(ctx)
+        render_your_data(ctx)
+        _profile(ctx)  # last: its form's submit button is the sidebar's final button
     return mode
 
 

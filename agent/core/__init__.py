@@ -1,8 +1,10 @@
 """What every capability shares: settings, errors, the store, chat models, prompts, streaming, privacy,
-logging and the vocabulary."""
+logging and the vocabulary; and, for the app, accounts, export and the rate limit."""
 
 from agent.core import vocabulary
+from agent.core.accounts import LOCAL_USER, User, auth_configured, auth_providers, current_user, user_from_claims
 from agent.core.errors import BackendError, ConfigError, InputError, MentorPrepError
+from agent.core.export import Export, export_everything, export_json, export_markdown
 from agent.core.learning import (
     CORPUS_DIR,
     FOLDS,
@@ -40,8 +42,18 @@ from agent.core.privacy import (
     redact,
 )
 from agent.core.prompts import Prompt, all_prompt_names, load_prompt, parse_prompt
+from agent.core.ratelimit import RateDecision, RateLimiter, parse_rate_limit
 from agent.core.settings import PROJECT_ROOT, Settings, load_settings
-from agent.core.store import MENTOR_FIELDS, PROFILE_FIELDS, SETTINGS_KINDS, Store
+from agent.core.store import (
+    ARTIFACT_KINDS,
+    LOCAL_USER_ID,
+    MENTOR_FIELDS,
+    PROFILE_FIELDS,
+    SETTINGS_KINDS,
+    NotFound,
+    Store,
+    UserStore,
+)
 from agent.core.streaming import classify, complete_text, stream_text
 from agent.core.text import plain_text, split_sentences
 from agent.core.vocabulary import (
@@ -69,6 +81,9 @@ from agent.core.vocabulary import (
 )
 
 __all__ = [
+    "ARTIFACT_KINDS", "Export", "LOCAL_USER", "LOCAL_USER_ID", "NotFound", "RateDecision", "RateLimiter", "User",
+    "UserStore", "auth_configured", "auth_providers", "current_user", "export_everything", "export_json",
+    "export_markdown", "parse_rate_limit", "user_from_claims",
     "AVAILABILITY_LEVELS", "BROAD_FIELDS", "BackendError", "COACH", "CONNECTOR", "CORPUS_DIR", "ConfigError",
     "EmbeddingCache", "FIELD_ABBREVIATIONS", "FIELD_TERMS", "FILLERS", "FOLDS", "FakeChatModel", "Finding", "HIGH",
     "HeadStore", "InputError", "LOW", "LinearHead", "LocalChatModel", "MENTOR", "MENTOR_FIELDS", "MentorPrepError",

@@ -6,6 +6,8 @@ import logging
 import re
 
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9._\-]+|api[_-]?key=\S+)", re.IGNORECASE)
+# The password in a URL such as postgresql+psycopg://user:password@host/db (MENTORPREP_DB on a server).
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^/\s:@]+:)[^@\s/]+(?=@)", re.IGNORECASE)
 
 
 class RedactSecrets(logging.Filter):
@@ -13,7 +15,7 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = _SECRET.sub("[secret]", message)
+        cleaned = _URL_PASSWORD.sub(r"\g<head>[secret]", _SECRET.sub("[secret]", message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True

@@ -8,6 +8,7 @@ sits beside them, so a mentor's name in an ordinary career question passes throu
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -15,8 +16,10 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from agent.core.message_parts import rewrite_message
 
 PLACEHOLDERS = {
     "patient_name": "[PATIENT NAME]",
@@ -424,25 +427,29 @@ def privacy_warning(findings: list[Finding], *, redacting: bool = True) -> str:
             f"you prepare - please describe the case in general terms instead. {after}")
 
 
-def _redact_content(content: Any) -> Any:
-    if isinstance(content, str):
-        return redact(content).text
-    if isinstance(content, list):  # multimodal content: redact the text parts, keep the rest
-        out = []
-        for part in content:
-            if isinstance(part, str):
-                out.append(redact(part).text)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                out.append({**part, "text": redact(part["text"]).text})
-            else:
-                out.append(part)
-        return out
-    return content
-
-
 def redact_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
-    """Copies of ``messages`` with identifiers replaced in every message's content."""
-    return [m.model_copy(update={"content": _redact_content(m.content)}) for m in messages]
+    """Copies of ``messages`` with identifiers replaced wherever a model would read them: every message's
+    content (tool results included) and the arguments of the tool calls AI messages made."""
+    return [rewrite_message(m, _redacted_text) for m in messages]
+
+
+def _redacted_text(text: str) -> str:
+    return redact(text).text
+
+
+def _as_chunk(piece: BaseMessage) -> AIMessageChunk:
+    """A whole reply (from a model with streaming turned off) as the one chunk of a stream."""
+    if isinstance(piece, AIMessageChunk):
+        return piece
+    calls = [{"name": c["name"], "args": json.dumps(c["args"]), "id": c.get("id"), "index": i}
+             for i, c in enumerate(getattr(piece, "tool_calls", None) or [])]
+    return AIMessageChunk(content=piece.content, id=piece.id, tool_call_chunks=calls,
+                          usage_metadata=getattr(piece, "usage_metadata", None),
+                          response_metadata=getattr(piece, "response_metadata", {}) or {})
+
+
+# The inner call reports nothing to the caller's callbacks: this wrapper reports each token once, itself.
+_QUIET: dict[str, Any] = {"callbacks": []}
 
 
 class RedactingChatModel(BaseChatModel):
@@ -481,7 +488,7 @@ class RedactingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        reply = self.inner.invoke(self._outgoing(messages), stop=stop, **kwargs)
+        reply = self.inner.invoke(self._outgoing(messages), _QUIET, stop=stop, **kwargs)
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=reply.content)
         return ChatResult(generations=[ChatGeneration(message=reply)])
@@ -493,8 +500,8 @@ class RedactingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        for piece in self.inner.stream(self._outgoing(messages), stop=stop, **kwargs):
-            chunk = ChatGenerationChunk(message=piece)
+        for piece in self.inner.stream(self._outgoing(messages), _QUIET, stop=stop, **kwargs):
+            chunk = ChatGenerationChunk(message=_as_chunk(piece))
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk

@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from agent.core.errors import ConfigError
+from agent.core.ratelimit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +33,7 @@ _ENV = {
     "collection": ("MENTORPREP_COLLECTION", "mentorprep"),
     "redact_remote": ("MENTORPREP_REDACT", "1"),
     "debug": ("MENTORPREP_DEBUG", "0"),
+    "rate_limit": ("MENTORPREP_RATE_LIMIT", DEFAULT_RATE_LIMIT),
 }
 
 
@@ -57,6 +59,7 @@ class Settings:
     collection: str
     redact_remote: bool
     debug: bool
+    rate_limit: str = DEFAULT_RATE_LIMIT  # chat turns per user, e.g. "30/min"; "0" turns the limit off
     project_root: Path = PROJECT_ROOT
 
     def describe_backend(self) -> str:
@@ -126,6 +129,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
     if len(str(raw["collection"])) < 3:
         raise ConfigError("MENTORPREP_COLLECTION needs at least 3 characters (a Chroma rule).")
     _check_model(model, raw)
+    parse_rate_limit(str(raw["rate_limit"]))  # fail at start-up, with an example, rather than on the first turn
     data_dir = Path(raw["data_dir"])
     db_url = str(raw["db_url"]) or f"sqlite:///{data_dir / 'mentorprep.db'}"
     if "://" not in db_url:
@@ -149,6 +153,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         collection=str(raw["collection"]),
         redact_remote=_as_bool("MENTORPREP_REDACT", raw["redact_remote"]),
         debug=_as_bool("MENTORPREP_DEBUG", raw["debug"]),
+        rate_limit=str(raw["rate_limit"]).strip(),
     )
 
 
