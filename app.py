@@ -6,13 +6,14 @@ import importlib
 
 import streamlit as st
 
-from agent.core import ConfigError, MentorPrepError, Settings, Store, configure_logging, load_settings
+from agent.core import ConfigError, MentorPrepError, Settings, Store, User, configure_logging, load_settings
+from views.account import BoundStore, render_sign_in, resolve_user
 from views.context import AppContext
 from views.sidebar import open_session, render_sidebar
 
-USER_ID = "local"
+# The chat is the app; the other pages are workbenches that share the same session and state.
 MODES = {
-    "Prep chat": "views.chat",
+    "Chat": "views.chat",
     "Read the room": "views.roles",
     "Sharpen questions": "views.questions",
     "Rehearse": "views.rehearsal",
@@ -37,6 +38,13 @@ def get_citer(settings: Settings):
     from retrieval import KeywordRetriever
 
     return KeywordRetriever(settings.knowledge_dir)
+
+
+@st.cache_resource(show_spinner="Loading the language understanding model…")
+def get_embed():
+    from retrieval import get_embedder
+
+    return get_embedder().embed
 
 
 @st.cache_resource(show_spinner="Opening the knowledge index…")
@@ -68,15 +76,29 @@ def _retrievers(settings: Settings):
     return retriever, citer
 
 
-def _session_id(store: Store) -> str:
-    """This tab's session: kept in session state, mirrored in the URL so a refresh reopens it."""
+def _embed():
+    try:
+        return get_embed()
+    except (ImportError, MentorPrepError):  # without the embedder the chat routes by its rules alone
+        return None
+
+
+def _session_id(store: Store, user: User) -> str:
+    """This tab's session: kept in session state, mirrored in the URL so a refresh reopens it.
+
+    Sessions are looked up only among the user's own: someone else's id reads as "not found", exactly like an
+    id that never existed, so a shared link reveals nothing (not even a title) to another account.
+    """
+    mine = store.for_user(user.id)
     for wanted in (st.session_state.get("session_id"), st.query_params.get("session")):
-        session = store.get_session(wanted) if wanted else None
-        if session and session["user_id"] == USER_ID:
+        if wanted and mine.get_session(wanted):
             open_session(wanted)
             return wanted
-    existing = store.list_sessions(USER_ID)
-    sid = existing[0]["id"] if existing else store.create_session(USER_ID)
+    if st.query_params.get("session"):
+        st.warning("That session was not found: it may have been deleted, or the link belongs to another "
+                   "account. Here is your latest session instead.")
+    existing = mine.list_sessions()
+    sid = existing[0]["id"] if existing else mine.create_session()
     open_session(sid)
     return sid
 
@@ -97,9 +119,13 @@ def _auto_title(store: Store, session_id: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="MentorPrep", page_icon="🩺", layout="wide")
+    user = resolve_user()
+    if user is None:  # sign-in is configured and nobody is signed in: nothing else is drawn or loaded
+        render_sign_in()
+        return
     settings, config_problem = _settings()
     configure_logging(settings)
-    store = get_store(settings.db_url)
+    store = BoundStore(get_store(settings.db_url), user.id)
     spec = st.session_state.setdefault("model_spec", settings.model)
     try:
         model = get_model(spec, settings)
@@ -108,11 +134,11 @@ def main() -> None:
         st.session_state["model_spec"] = spec = "local"
         model = get_model(spec, settings)
     retriever, citer = _retrievers(settings)
-    session_id = _session_id(store)
+    session_id = _session_id(store, user)
     _auto_title(store, session_id)
     ctx = AppContext(settings=settings, store=store, model=model, retriever=retriever, citer=citer,
-                     session_id=session_id, user_id=USER_ID)
-    mode = render_sidebar(ctx, spec, list(MODES), config_problem)
+                     session_id=session_id, user_id=user.id, embed=_embed())
+    mode = render_sidebar(ctx, spec, list(MODES), config_problem, user=user)
     try:
         view = importlib.import_module(MODES[mode])
     except ModuleNotFoundError:

@@ -10,7 +10,7 @@ import sys
 from agent.core import MentorPrepError, configure_logging, load_settings
 
 # Each module in agent/cli registers its own commands with register(commands, evals).
-COMMAND_MODULES = ("ask", "roles", "questions", "rehearse", "prep", "sessions", "train", "route")
+COMMAND_MODULES = ("ask", "roles", "questions", "rehearse", "prep", "sessions", "train", "route", "chat")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -87,23 +87,24 @@ def _one(value):
     return value[0] if isinstance(value, list) else value
 
 
-def test_chat_offers_the_sharpener_inline_for_a_drafted_question(app):
+def test_chat_sharpens_a_drafted_question_inline_and_keeps_a_rewrite(app):
     at = app.run()
     at.chat_input[0].set_value("Should I ask her: what advice do you have?").run()
     assert not at.exception
-    labels = [e.label for e in at.expander]
-    assert "Sharpen the question you drafted" in labels
     body = " ".join(m.value for m in at.markdown)
-    assert "Try:" in body  # a rewrite is offered
-    at.button(key=next(b.key for b in at.button if b.label == "Keep this rewrite")).click().run()
+    assert "too open" in body.lower()
+    keep = [b for b in at.button if b.label == "Keep"]
+    assert keep, "each rewrite has a Keep button"
+    keep[0].click().run()
+    assert not at.exception
     assert _store().list_kept_questions("local")
 
 
-def test_question_checker_box_in_chat(app):
+def test_a_look_up_question_is_flagged_in_the_chat(app):
     at = app.run()
-    at.text_input(key="chat-draft").set_value("How many years is a cardiology fellowship?").run()
+    at.chat_input[0].set_value("is this googleable: How many years is a cardiology fellowship?").run()
     assert not at.exception
-    assert "Try:" in " ".join(m.value for m in at.markdown)
+    assert "look" in " ".join(m.value for m in at.markdown).lower()
 
 
 def test_follow_up_questions_are_searched_with_the_conversation(app, monkeypatch):
@@ -116,7 +117,7 @@ def test_follow_up_questions_are_searched_with_the_conversation(app, monkeypatch
         seen.append(kwargs.get("history"))
         return real(question, retriever, model, **kwargs)
 
-    monkeypatch.setattr(agent.guidance, "start_answer", spy)
+    monkeypatch.setattr("agent.conversation.tools.start_answer", spy)
     at = app.run()
     at.chat_input[0].set_value("What is a sponsor?").run()
     at.chat_input[0].set_value("And how do I ask one for help?").run()
@@ -127,3 +128,14 @@ def test_sessions_are_named_after_their_first_message(app):
     at = app.run()
     at.chat_input[0].set_value("How do I find a research mentor?").run()
     assert any(s["title"] == "How do I find a research mentor?" for s in _store().list_sessions("local"))
+
+
+def test_over_the_rate_limit_the_message_is_kept_with_a_clear_message(app, monkeypatch):
+    monkeypatch.setenv("MENTORPREP_RATE_LIMIT", "1/hour")
+    at = app.run()
+    at.chat_input[0].set_value("What is a sponsor?").run()
+    at.chat_input[0].set_value("And how do I ask one for help?").run()
+    assert not at.exception
+    assert any("try again" in w.value.lower() for w in at.warning), [w.value for w in at.warning]
+    assert any(b.label == "Send it again" for b in at.button)
+    assert "And how do I ask one for help?" in " ".join(m.value for m in at.markdown)

@@ -105,7 +105,7 @@ def _edit_mentor(ctx: AppContext, mentor: dict) -> None:
             if (role if role in ROLES else None) != current:
                 values["role_estimate"] = _chosen_role(role, mentor.get("role_estimate"))
             try:
-                ctx.store.update_mentor(mid, **values)
+                ctx.store.update_mentor(mid, user_id=ctx.user_id, **values)
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
@@ -116,20 +116,20 @@ def _edit_mentor(ctx: AppContext, mentor: dict) -> None:
         summary = meeting["goal"] or meeting["log"] or "(no notes yet)"
         cols[1].markdown(escape_md(summary[:160]) + (" · note drafted" if meeting["note"] else ""))
         if cols[2].button("Delete", key=f"prep-del-meeting-{meeting['id']}"):
-            ctx.store.delete_meeting(meeting["id"])
+            ctx.store.delete_meeting(meeting["id"], user_id=ctx.user_id)
             st.rerun()
     cols = st.columns([1, 3, 1], vertical_alignment="bottom")
     date = cols[0].date_input("Date", value=dt.date.today(), key=f"prep-meet-date-{mid}")
     goal = cols[1].text_input("Goal for this meeting", key=f"prep-meet-goal-{mid}")
     if cols[2].button("Add meeting", key=f"prep-add-meeting-{mid}"):
         try:
-            ctx.store.add_meeting(mid, date.isoformat(), goal=clean_text(goal)[:1000])
+            ctx.store.add_meeting(mid, date.isoformat(), goal=clean_text(goal)[:1000], user_id=ctx.user_id)
             st.rerun()
         except InputError as exc:
             st.error(str(exc))
     if st.checkbox("I want to delete this mentor and their meetings", key=f"prep-confirm-del-{mid}"):
         if st.button("Delete mentor", key=f"prep-del-mentor-{mid}", type="secondary"):
-            ctx.store.delete_mentor(mid)
+            ctx.store.delete_mentor(mid, user_id=ctx.user_id)
             st.rerun()
 
 
@@ -166,7 +166,7 @@ def _sheet_tab(ctx: AppContext, mentors: list[dict]) -> None:
     if st.button("Build prep sheet", type="primary", key="prep-build"):
         sheet = build_prep_sheet(profile, mentor, kept, goal=clean_text(goal)[:500], citer=ctx.citer,
                                  meeting=meeting)
-        ctx.store.save_artifact(ctx.session_id, "prep_sheet", sheet.to_dict())
+        ctx.store.save_artifact(ctx.session_id, "prep_sheet", sheet.to_dict(), user_id=ctx.user_id)
         st.session_state[SHEET_KEY] = {"mentor_id": mentor["id"], "markdown": sheet.to_markdown(),
                                        "display": _demote(sheet.to_markdown(escape=escape_md)), "pdf": to_pdf(sheet),
                                        "name": sheet.mentor_name}
@@ -224,12 +224,13 @@ def _draft(ctx: AppContext, mentor: dict, meeting: dict | None, log: str, polish
         result = draft_follow_up(text, profile=profile, mentor=mentor, model=ctx.model, polish_weak=polish)
     before = _role_line(mentor)
     estimate = updated_estimate(mentor.get("role_estimate"), result.role_reading)
-    ctx.store.update_mentor(mentor["id"], role_estimate=estimate)
+    ctx.store.update_mentor(mentor["id"], role_estimate=estimate, user_id=ctx.user_id)
     if meeting is None:
-        meeting_id = ctx.store.add_meeting(mentor["id"], dt.date.today().isoformat(), log=text, note=result.note)
+        meeting_id = ctx.store.add_meeting(mentor["id"], dt.date.today().isoformat(), log=text, note=result.note,
+                                           user_id=ctx.user_id)
     else:
         meeting_id = meeting["id"]
-        ctx.store.update_meeting(meeting_id, log=text, note=result.note)
+        ctx.store.update_meeting(meeting_id, log=text, note=result.note, user_id=ctx.user_id)
     st.session_state[FOLLOW_UP_KEY] = {"mentor_id": mentor["id"], "meeting_id": meeting_id, "before": before,
                                        "after": _role_line({"role_estimate": estimate}), **result.to_dict()}
     st.session_state[SELECT_KEY] = (mentor["id"], meeting_id)
@@ -254,7 +255,7 @@ def _show_follow_up(ctx: AppContext, mentor_id: int) -> None:
     key = f"prep-note-{data['meeting_id']}"
     note = st.text_area("Your note (edit freely)", value=data["note"], height=240, key=key)
     if st.button("Save note to the meeting", key="prep-save-note"):
-        ctx.store.update_meeting(data["meeting_id"], note=clean_text(note))
+        ctx.store.update_meeting(data["meeting_id"], note=clean_text(note), user_id=ctx.user_id)
         st.success("Saved with the meeting.")
     st.caption("Copy it with the button at the top right of the box below.")
     st.code(note, language=None, wrap_lines=True)

@@ -181,5 +181,5 @@ def _show_kept(ctx: AppContext, mentor_id: int | None) -> None:
         badge = _BADGES.get(verdict, "")
         cols[0].markdown(f"{badge} {escape_md(item['text'])}")
         if cols[1].button("Remove", key=f"kept-rm-{item['id']}"):
-            ctx.store.remove_kept_question(item["id"])
+            ctx.store.remove_kept_question(item["id"], user_id=ctx.user_id)
             st.rerun()

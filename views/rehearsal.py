@@ -61,18 +61,18 @@ def render(ctx: AppContext) -> None:
 
 # ---- persistence ---------------------------------------------------------------------------------
 def _load(ctx: AppContext) -> dict | None:
-    saved = ctx.store.get_artifacts(ctx.session_id, STATE_KIND)
+    saved = ctx.store.get_artifacts(ctx.session_id, STATE_KIND, user_id=ctx.user_id)
     return (saved[-1]["data"] or None) if saved else None
 
 
 def _save(ctx: AppContext, key: str, state: Rehearsal, phase: str, debrief: dict | None = None) -> None:
     data = {"state": state.to_dict(), "phase": phase, "debrief": debrief}
     st.session_state[key] = data
-    ctx.store.save_artifact(ctx.session_id, STATE_KIND, data)
+    ctx.store.save_artifact(ctx.session_id, STATE_KIND, data, user_id=ctx.user_id)
 
 
 def _log(ctx: AppContext, role: str, text: str, meta: dict) -> None:
-    ctx.store.add_message(ctx.session_id, role, text, kind="rehearsal", meta=meta)
+    ctx.store.add_message(ctx.session_id, role, text, kind="rehearsal", meta=meta, user_id=ctx.user_id)
 
 
 # ---- setup ---------------------------------------------------------------------------------------
@@ -209,7 +209,8 @@ def _guess(ctx: AppContext, key: str, state: Rehearsal) -> None:
     if st.button("Reveal and score", key="reh-reveal", type="primary"):
         debrief = end_rehearsal(state, guess, citer=ctx.citer).to_dict()
         transcript = [t.to_dict() for t in state.turns]
-        ctx.store.save_artifact(ctx.session_id, DEBRIEF_KIND, {"transcript": transcript, "debrief": debrief})
+        ctx.store.save_artifact(ctx.session_id, DEBRIEF_KIND, {"transcript": transcript, "debrief": debrief},
+                                user_id=ctx.user_id)
         _log(ctx, "coach", f"Debrief: {debrief['score']} - {debrief['reveal']}", {"debrief": debrief})
         _save(ctx, key, state, "done", debrief)
         st.rerun()
@@ -245,5 +246,5 @@ def _again(ctx: AppContext, key: str, state: Rehearsal) -> None:
         st.rerun()
     if cols[1].button("New rehearsal", key="reh-new"):
         st.session_state[key] = None
-        ctx.store.save_artifact(ctx.session_id, STATE_KIND, {})
+        ctx.store.save_artifact(ctx.session_id, STATE_KIND, {}, user_id=ctx.user_id)
         st.rerun()

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from agent.conversation import StoreMemory
 from agent.core import ROLES, InputError
 from agent.read_room import OBSERVED_BEHAVIOURS, read_room
 from views.common import check_input, escape_md, show_citations
@@ -54,14 +55,28 @@ def _run(ctx: AppContext, notes: str, observed: list[str]) -> None:
     except InputError as exc:
         st.warning(str(exc))
         return
-    ctx.store.add_message(ctx.session_id, "user", text or "(no notes; ticked behaviours only)", kind=KIND)
-    ctx.store.add_message(ctx.session_id, "assistant", _summary(reading), kind=KIND, meta=reading)
+    ctx.store.add_message(ctx.session_id, "user", text or "(no notes; ticked behaviours only)", kind=KIND,
+                          user_id=ctx.user_id)
+    ctx.store.add_message(ctx.session_id, "assistant", _summary(reading), kind=KIND, meta=reading,
+                          user_id=ctx.user_id)
     st.session_state[RESULT_KEY] = {"session": ctx.session_id, "notes": text, "reading": reading}
+    share_with_chat(ctx, reading | {"notes": text}, text)
+
+
+def share_with_chat(ctx: AppContext, reading: dict[str, Any], notes: str) -> None:
+    """A reading made here is the chat's latest reading too (and the other way round: see _last_saved)."""
+    memory = StoreMemory(ctx.store, ctx.user_id, ctx.session_id)
+    state = memory.load_state()
+    state.reading, state.meeting_notes = reading, notes or state.meeting_notes
+    memory.save_state(state)
 
 
 def _last_saved(ctx: AppContext) -> dict[str, Any] | None:
-    """The latest reading saved in this session, so a reload shows it again."""
-    messages = ctx.store.list_messages(ctx.session_id, kind=KIND)
+    """The session's latest reading (made here or in the chat), so a reload shows it again."""
+    shared = StoreMemory(ctx.store, ctx.user_id, ctx.session_id).load_state().reading
+    if shared:
+        return {"session": ctx.session_id, "notes": shared.get("notes", ""), "reading": shared}
+    messages = ctx.store.list_messages(ctx.session_id, kind=KIND, user_id=ctx.user_id)
     for i in range(len(messages) - 1, 0, -1):
         if messages[i]["role"] == "assistant" and messages[i].get("meta") and messages[i - 1]["role"] == "user":
             return {"session": ctx.session_id, "notes": messages[i - 1]["content"], "reading": messages[i]["meta"]}
@@ -89,7 +104,7 @@ def _show(ctx: AppContext, notes: str, reading: dict[str, Any]) -> None:
             st.caption(_BASIS[reading["availability_basis"]])
         if notes:
             st.html(highlight_html(notes, reading["evidence"]))
-            st.html(_legend())
+            st.html(legend_html())
     with right:
         scores = reading["scores"]
         st.bar_chart({"role": list(scores), "probability": list(scores.values())}, x="role", y="probability",
@@ -134,7 +149,7 @@ def highlight_html(notes: str, evidence: list[dict[str, Any]]) -> str:
     return f'<div style="line-height:1.7;font-size:1rem;white-space:normal">{body}</div>'
 
 
-def _legend() -> str:
+def legend_html() -> str:
     items = [f'<mark style="background:{c};padding:0 4px;border-radius:3px">{html.escape(_LABELS.get(k, k))}</mark>'
              for k, c in COLOURS.items()]
     return f'<div style="font-size:0.8rem;opacity:0.8">{" ".join(items)}</div>'
@@ -152,5 +167,5 @@ def _attach_to_mentor(ctx: AppContext, reading: dict[str, Any]) -> None:
     names = {m["id"]: m["name"] for m in mentors}
     mentor_id = cols[0].selectbox("Keep this reading with", list(names), format_func=names.get, key="room_mentor")
     if cols[1].button("Save to their profile", key="room_attach"):
-        ctx.store.update_mentor(mentor_id, role_estimate=reading)
+        ctx.store.update_mentor(mentor_id, role_estimate=reading, user_id=ctx.user_id)
         st.success(f"Saved as {names[mentor_id]}'s role estimate.")

@@ -24,8 +24,12 @@ _FIELD = re.compile(r"\b(" + "|".join(re.escape(t) for t in _FIELD_TERMS) + r")s
 _NOT_A_FIELD = {"research", "medicine", "academia", "patient care", "clinical research", "quality improvement"}
 _SETTINGS = {"research": "research", "lab": "research", "academic": "academic", "university": "academic",
              "clinic": "clinical", "ward": "clinical", "hospital": "clinical"}
-_QUOTED = re.compile(r"[\"“'‘]([^\"”'’\n]{6,400}?\?)[\"”'’]")
-_AFTER_COLON = re.compile(r":\s*(?P<q>[^:\n]{6,400}\??)\s*$")
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’\n]{6,400}?\?)[\"”'’]|[\"“]([^\"”\n]{10,400})[\"”]")
+_AFTER_COLON = re.compile(r":\s*(?P<q>[^\n]{6,1200}?)\s*$")
+# What joins two questions after the colon: "...? and also: can you ...?"
+_JOINER = re.compile(r"^(?:(?:and|also|or|plus|then|another)\b[\s,]*)*(?:one\s*)?:?\s*(?:\d+[.)]|[-*•])?\s*",
+                     re.IGNORECASE)
+_ROLE_NAMES = re.compile(r"\b(?:mentor|coach|sponsor|connector|networker)(?:s|ing|ship)?\b", re.IGNORECASE)
 _REQUEST = re.compile(
     r"\b(?:is\s+(?:this|that|it)|are\s+these|would\s+(?:it|that)\s+be|can\s+you|could\s+you|pls|please|help\s+me|"
     r"rate|check|fix|sharpen|improve|rewrite)\b", re.IGNORECASE)
@@ -79,7 +83,7 @@ def questions_from(text: str) -> list[str]:
     The message's own request ("is this a good question?") is not one of them.
     """
     clean = text.strip()
-    quoted = [q.strip() for q in _QUOTED.findall(clean)]
+    quoted = [(a or b).strip() for a, b in _QUOTED.findall(clean)]
     if quoted:
         return quoted
     items = split_questions(clean)
@@ -87,9 +91,11 @@ def questions_from(text: str) -> list[str]:
     if len(items) > 1 and listed:
         return listed
     after = _AFTER_COLON.search(clean)
-    if after and len(after.group("q").split()) >= 3:
-        question = after.group("q").strip()
-        return [question if question.endswith("?") else question + "?"]
+    if after:
+        parts = (_JOINER.sub("", p).strip() for p in re.split(r"(?<=\?)\s+", after.group("q")))
+        found = [p if p.endswith("?") else p + "?" for p in parts if len(p.split()) >= 3]
+        if found:
+            return found
     sentences = [clean[a:b].strip() for a, b in split_sentences(clean)]
     asked = [s for s in sentences if s.endswith("?") and not _is_request(s)]
     return asked
@@ -104,7 +110,9 @@ def describes_meeting(text: str) -> bool:
     """Whether the message tells what happened with someone (not just a question about a role)."""
     from agent.read_room import rule_points
 
-    words = len(plain_text(text).split())
+    # Role names are what the user asks about ("is she a sponsor?"), not what the doctor did.
+    text = _ROLE_NAMES.sub(" ", plain_text(text))
+    words = len(text.split())
     if words < 6:
         return False
     points = rule_points(text)

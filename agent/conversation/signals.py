@@ -37,11 +37,24 @@ CRISIS_MIN = 0.25  # classifier probability of crisis that is enough on its own
 DISTRESS_MIN = 0.5
 SMALL_TALK_MIN = 0.6  # greeting/help must be clear: a greeting with a real request is routed as the request
 SMALL_TALK_MAX_WORDS = 12
+# Asking what the app can do addresses the app; "how do I ask one for help?" is a question about mentoring.
+_ADDRESSES_APP = re.compile(r"\b(?:you|u|ya|yours?|this|it|app|mentorprep|bot)\b", re.IGNORECASE)
+HELP_BARE_WORDS = 3
 
 _DATA = yaml.safe_load(Path(__file__).with_name("signal_rules.yaml").read_text(encoding="utf-8"))
 RULES: dict[str, list[re.Pattern[str]]] = {
     name: [re.compile(p, re.IGNORECASE | re.VERBOSE) for p in spec["patterns"]] for name, spec in _DATA.items()
+    if name in SIGNALS
 }
+_INJECTION = [re.compile(p, re.IGNORECASE | re.VERBOSE) for p in _DATA["injection"]["patterns"]]
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def without_injection(text: str) -> tuple[str, bool]:
+    """The message without sentences that try to change MentorPrep's instructions, and whether any were cut."""
+    kept = [s for s in _SENTENCE.findall(text) if not any(p.search(s) for p in _INJECTION)]
+    cleaned = " ".join(s.strip() for s in kept if s.strip())
+    return cleaned, cleaned != " ".join(s.strip() for s in _SENTENCE.findall(text) if s.strip())
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,11 @@ def detect(message: str, embed: Embed | None = None, *, head: LinearHead | None 
     if "distress" in hits or scores["distress"] >= DISTRESS_MIN:
         return Signal("distress", max(scores["distress"], 1.0 if "distress" in hits else 0.0), "distress" in hits)
     short = len(plain_text(message).split()) <= SMALL_TALK_MAX_WORDS
+    words = len(plain_text(message).split())
     for kind in ("help", "greeting"):
-        if short and (kind in hits or scores[kind] >= SMALL_TALK_MIN):
+        learned = scores[kind] >= SMALL_TALK_MIN and (
+            kind != "help" or words <= HELP_BARE_WORDS or bool(_ADDRESSES_APP.search(message)))
+        if short and (kind in hits or learned):
             return Signal(kind, max(scores[kind], 1.0 if kind in hits else 0.0), kind in hits)
     return Signal("none", scores["none"])
 

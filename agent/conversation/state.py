@@ -34,6 +34,12 @@ class MentorRef(BaseModel):
             return f"the {self.specialty} doctor"
         return {"she": "her", "he": "him"}.get(self.pronoun, "them")
 
+    def subject_label(self) -> str:
+        """The same as :meth:`label` but as a sentence subject: "Dr. Lee", "the EP doctor", "she", "they"."""
+        if self.name or self.specialty:
+            return self.label()
+        return self.subject()
+
     def subject(self) -> str:
         return {"she": "she", "he": "he"}.get(self.pronoun, "they")
 
@@ -56,6 +62,7 @@ class ConversationState(BaseModel):
     mentor: MentorRef = Field(default_factory=MentorRef)
     meeting_notes: str = ""  # what the user said happened in (or after) the meeting
     goal: str = ""  # what the user wants from the meeting, when they said
+    about_user: dict[str, str] = Field(default_factory=dict)  # stage, specialty, aim the user said in the chat
     reading: dict[str, Any] | None = None  # the latest read-the-room result (RoleReading.to_dict())
     critiques: list[dict[str, Any]] = Field(default_factory=list)  # the latest sharpen results
     kept_questions: list[str] = Field(default_factory=list)

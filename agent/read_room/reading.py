@@ -234,7 +234,7 @@ def read_room(notes: str, observed: Iterable[str] = (), *, citer: Citer | None =
     role = top if sure else UNCLEAR
     margin = round(scores[top] - scores[second], 4)
     availability, basis = _fused_availability(points, level_scores, role, engine)
-    evidence = _with_sentence_evidence(notes, points.evidence, scored, role, availability)
+    evidence = _with_sentence_evidence(notes, points.evidence, heads, role)
     question = runner_up = None
     if shows_a_role and (role == UNCLEAR or margin < TIE_MARGIN):
         runner_up = second
@@ -361,13 +361,13 @@ def _rounded(scores: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _with_sentence_evidence(notes: str, evidence: list[Evidence], scored: learned.LearnedScores, role: str,
-                            availability: str) -> list[Evidence]:
+def _with_sentence_evidence(notes: str, evidence: list[Evidence], heads: learned.RoleHeads,
+                            role: str) -> list[Evidence]:
     """Rule evidence, plus the user's own sentence that the classifier found most telling for the role when
     no rule fired for it."""
     out = list(evidence)
     if role in ROLES and not any(e.kind == "role" and e.supports == role and e.weight > 0 for e in evidence):
-        best = max(scored.sentences, key=lambda s: s[2].get(role, 0.0), default=None)
+        best = max(learned.sentence_scores(heads, _embed, notes), key=lambda s: s[2].get(role, 0.0), default=None)
         if best and best[2].get(role, 0.0) >= SENTENCE_EVIDENCE_MIN:
             start, end, probs = best
             out.append(Evidence(text=notes[start:end], start=start, end=end, cue="classifier", kind="role",

@@ -12,9 +12,11 @@ from tests.e2e import new_session, open_app, query_param, send_chat, wait_idle
 pytestmark = pytest.mark.browser
 
 
-def test_prep_chat_answers_with_numbered_sources(page, app):
-    open_app(page, app.session_url(app.new_session(), "Prep chat"))
-    expect(page.get_by_role("heading", name="Prep chat")).to_be_visible()
+def test_chat_answers_with_numbered_sources(page, app):
+    open_app(page, app.session_url(app.new_session(), "Chat"))
+    welcome = page.get_by_test_id("stChatMessage").first
+    expect(welcome).to_contain_text("I'm MentorPrep")  # the app opens on the chat, with suggested first messages
+    expect(page.get_by_role("button", name="Read the room for me")).to_be_visible()
     question = "How do I prepare for a coffee chat with a cardiologist?"
     send_chat(page, question)
 
@@ -74,7 +76,7 @@ def _watch_dialogs(page) -> list[str]:
 
 def test_html_and_markdown_in_a_message_show_as_typed(page, app):
     dialogs = _watch_dialogs(page)
-    open_app(page, app.session_url(app.new_session(), "Prep chat"))
+    open_app(page, app.session_url(app.new_session(), "Chat"))
     send_chat(page, INJECTION)
     user = page.get_by_test_id("stChatMessage").first.get_by_test_id("stChatMessageContent")
     expect(user).to_contain_text("<script>alert(1)</script>")
@@ -90,7 +92,7 @@ def test_html_and_markdown_in_a_message_show_as_typed(page, app):
 
 def test_a_typed_url_shows_as_typed(page, app):
     session = app.new_session()
-    open_app(page, app.session_url(session, "Prep chat"))
+    open_app(page, app.session_url(session, "Chat"))
     typed = "Is https://example.invalid/mentoring-guide a good resource?"
     send_chat(page, typed)
     user = page.get_by_test_id("stChatMessage").first.get_by_test_id("stChatMessageContent")
@@ -113,7 +115,7 @@ def test_a_typed_url_shows_as_typed(page, app):
 
 def test_session_titles_show_as_typed_in_the_sidebar(page, app):
     session = app.new_session()
-    open_app(page, app.session_url(session, "Prep chat"))
+    open_app(page, app.session_url(session, "Chat"))
     send_chat(page, "![x](https://example.invalid/x.png) [hi](https://example.invalid/)")
     expect(page.get_by_test_id("stChatMessage")).to_have_count(2)
     wait_idle(page)
