@@ -166,3 +166,15 @@ def test_model_drafts_that_paste_the_profile_or_run_long_are_dropped():
     assert pasted_draft not in c.rewrites and long_draft not in c.rewrites
     assert GOALS not in model.calls[0][-1]["content"]  # the model is told the slots, not the field as typed
     assert len(set(c.rewrite_kinds)) == len(c.rewrites)
+
+
+@pytest.mark.parametrize("question", [
+    "Totally different question: how do you handle difficult family conversations?",
+    "On a different note, how did you learn to operate with confidence when you were starting out?",
+])
+def test_a_polish_drops_the_words_that_only_steer_the_conversation(question):
+    critique = sharpen(question, {"career_stage": "intern", "specialty": "general surgery"})
+    assert len(critique.rewrites) <= 1
+    for rewrite in critique.rewrites:
+        assert not re.search(r"(?i)different question|different note", rewrite)
+        assert rewrite.endswith("?")

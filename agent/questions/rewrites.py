@@ -82,7 +82,7 @@ class Plan:
 
 def _own_intro(question: str) -> str:
     """The user's own sentences about themselves in the question, when short and more than a bare stage."""
-    sentences = re.split(r"(?<=[.!?])\s+", question)
+    sentences = [_LEAD_IN.sub("", s) for s in re.split(r"(?<=[.!?])\s+", question)]
     own = " ".join(s for s in sentences if not s.endswith("?") and _OWN_STAGE.search(s))
     if not own or len(own.split()) > MAX_OWN_INTRO_WORDS:
         return ""
@@ -184,13 +184,29 @@ def candidates(plan: Plan, role: str | None) -> list[Rewrite]:
     return out
 
 
+_ASIDE_SENTENCE = re.compile(
+    r"^(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:something|a\s+question|one\s+more\s+thing|another)"
+    r"(?:\s+(?:different|else|personal|quickly|now))?\s*[?.!]?$"
+    r"|^(?:quick|one|another|random|different|last)\s+(?:more\s+)?question\s*[.!:]?$", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|and|also|btw|by\s+the\s+way|anyway)[,:]?\s+)?"
+    r"(?:(?:(?:totally|completely|slightly|a\s+bit)\s+)?(?:different|unrelated|random|quick|another|one\s+more|"
+    r"last|separate)\s+question\s*[:,\-–]\s*"
+    r"|(?:switching|changing)\s+(?:topics?|gears?|subjects?)(?:\s+a\s+bit)?\s*[:,\-–]\s*"
+    r"|on\s+(?:a|another)\s+(?:different|other|separate)\s+note\s*[:,\-–]?\s*)", re.IGNORECASE)
+
+
 def polish(plan: Plan, notes: list[str]) -> list[Rewrite]:
     """At most one better version of a flag-free question, from the user's own words.
 
     Several joined questions are cut to the first (later parts often lean on it); a question with nothing
     about the user gets their situation in front. Anything else is left alone.
     """
-    sentences = re.split(r"(?<=[.?!])\s+", plan.question)
+    # Words that steer the conversation ("Totally different question:", "Can I ask something else?") are
+    # said, not asked: the polish keeps the question itself.
+    sentences = [_LEAD_IN.sub("", s) for s in re.split(r"(?<=[.?!])\s+", plan.question)
+                 if not _ASIDE_SENTENCE.match(s.strip())]
+    cleaned = " ".join(sentences)
     context = " ".join(s for s in sentences if not s.endswith("?"))
     asks = [s for s in sentences if s.endswith("?")]
     pieces = [c.strip(" ,?") for a in asks for c in _JOINED.split(a) if c and c.strip(" ,?")]
@@ -198,7 +214,7 @@ def polish(plan: Plan, notes: list[str]) -> list[Rewrite]:
         first = pieces[0]
         body = " ".join(filter(None, [context, first[0].upper() + first[1:] + "?"]))
     elif "no_context" in notes and not has_personal_context(plan.parsed):
-        body = plan.question
+        body = cleaned
     else:
         return []
     if has_personal_context(parse(body)):
