@@ -66,6 +66,7 @@ def test_the_ep_story_reads_the_room_then_suggests_fitting_questions(chat):
     assert reading.result["role"] == "sponsor" and reading.result["availability"] == "low"
     assert reading.result["evidence"] and "sponsor" in reading.text
     again = chat("is she more of a sponsor or a mentor?")  # no new cues: the same meeting is read again
+    assert "more like a sponsor" in again.text and "than a traditional mentor" in again.text
     assert again.tool == "read_the_room" and again.result["notes"] == "she only gave me 15 min and kept checking " \
         "her phone, but said she'd put my name forward for the research elective."  # what she saw, not the question
     asked = chat("what should I ask her then?")

@@ -223,7 +223,9 @@ class Conversation:
             if extract.describes_meeting(message):
                 return self._tool_reply(intent, tools.read_the_room(ctx, message))
             if state.meeting_notes:
-                return self._tool_reply(intent, tools.read_the_room(ctx, state.meeting_notes))
+                asked = [r for r in ("mentor", "coach", "sponsor", "connector")
+                         if re.search(rf"\b{r}s?\b", text, re.IGNORECASE)]
+                return self._tool_reply(intent, tools.read_the_room(ctx, state.meeting_notes, asked))
             return self._ask(intent, "notes", message)
         if intent == "sharpen":
             questions = extract.questions_from(message)

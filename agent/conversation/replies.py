@@ -7,6 +7,7 @@ Lines are picked deterministically from small banks so the chat does not repeat 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +71,26 @@ def intent_label(intent: str) -> str:
 
 # ---- results -----------------------------------------------------------------------------------------------
 
-def reading(data: dict[str, Any], mentor: MentorRef) -> str:
-    """What a read-the-room result means, in a few sentences."""
+def reading(data: dict[str, Any], mentor: MentorRef, asked: Sequence[str] = ()) -> str:
+    """What a read-the-room result means, in a few sentences.
+
+    ``asked`` are the roles the user asked about ("is she more of a sponsor or a mentor?"): the reply
+    compares them before saying what the likelier one means.
+    """
     who = mentor.subject_label()
     who_is = f"{who} {'are' if who == 'they' else 'is'}"
     role = data.get("role")
     level = data.get("availability")
-    if role not in ROLE_NAMES:
+    scores = data.get("scores") or {}
+    if role in ROLE_NAMES and len(asked) == 2:
+        first, second = sorted(asked, key=lambda r: -float(scores.get(r, 0)))
+        share = {r: str(round(100 * float(scores.get(r, 0)))) for r in (first, second)}
+        text = line("reading_compare", 0, who_is=who_is, first=ROLE_NAMES[first], second=ROLE_NAMES[second],
+                    first_share=share[first], second_share=share[second])
+        text += " " + _LINES["role_meaning"][first]
+        if first != role:
+            text += " " + line("reading_compare_top", 0, role=ROLE_NAMES[role])
+    elif role not in ROLE_NAMES:
         text = line("reading_unclear", 0, who_is=who_is)
     else:
         share = round(100 * float(data.get("scores", {}).get(role, 0)))

@@ -10,7 +10,7 @@ LangChain tools (:mod:`agent.conversation.lc_tools`).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -117,15 +117,18 @@ def observations(notes: str) -> str:
     return " ".join(kept) if kept else notes.strip()
 
 
-def read_the_room(ctx: ToolContext, notes: str) -> ToolResult:
-    """Which role the senior doctor seems to play, how available they are, and what it means."""
+def read_the_room(ctx: ToolContext, notes: str, asked: Sequence[str] = ()) -> ToolResult:
+    """Which role the senior doctor seems to play, how available they are, and what it means.
+
+    ``asked``: the two roles the user asked about, if they did ("more of a sponsor or a mentor?").
+    """
     reading = read_room(notes, citer=ctx.citer)
     data = reading.to_dict() | {"notes": notes}
     ctx.state.reading = data
     ctx.state.meeting_notes = observations(notes)
     if ctx.state.mentor.mentor_id and ctx.memory is not None:
         ctx.memory.save_mentor(ctx.state.mentor, data)
-    return ToolResult("read_the_room", "reading", data, replies.reading(data, ctx.state.mentor),
+    return ToolResult("read_the_room", "reading", data, replies.reading(data, ctx.state.mentor, asked),
                       buttons=replies.after_reading_buttons(data, ctx.state.mentor))
 
 
