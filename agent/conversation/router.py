@@ -23,6 +23,7 @@ import yaml
 from agent.core import (
     HeadStore,
     LinearHead,
+    boost_rule_hits,
     corpus_digest,
     corpus_rows,
     fit_head,
@@ -87,12 +88,8 @@ def _text(message: str) -> str:
 
 
 def fuse(probabilities: np.ndarray, hits: Sequence[Sequence[str]], boost: float) -> np.ndarray:
-    """Log-linear fusion: each intent whose rule fired gains ``boost`` in log-probability."""
-    indicators = np.array([[float(i in h) for i in INTENTS] for h in hits])
-    logits = np.log(np.clip(probabilities, 1e-6, 1.0)) + boost * indicators
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+    """Each intent whose rule fired gains ``boost`` in log-probability."""
+    return boost_rule_hits(probabilities, hits, INTENTS, boost)
 
 
 def load_head(store: HeadStore | None = None) -> LinearHead | None:

@@ -26,6 +26,7 @@ from agent.core import (
     HeadStore,
     LinearHead,
     MentorPrepError,
+    boost_rule_hits,
     corpus_digest,
     corpus_rows,
     fit_head,
@@ -121,12 +122,8 @@ def rule_move(text: str, hits: Sequence[str] | None = None) -> str:
 
 
 def fuse(probabilities: np.ndarray, hits: Sequence[Sequence[str]], boost: float) -> np.ndarray:
-    """Log-linear fusion: each move whose rule fired gains ``boost`` in log-probability."""
-    indicators = np.array([[float(m in h) for m in MOVES] for h in hits])
-    logits = np.log(np.clip(probabilities, 1e-6, 1.0)) + boost * indicators
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+    """Each move whose rule fired gains ``boost`` in log-probability."""
+    return boost_rule_hits(probabilities, hits, MOVES, boost)
 
 
 def load_head(store: HeadStore | None = None) -> LinearHead | None:
