@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from langchain_core.messages import AIMessage
@@ -49,13 +50,29 @@ def test_the_model_picks_the_tool_and_the_verdict_comes_from_it(memory, citer):
     assert saved["kind"] == "reading"  # the UI renders the tool's result; the model did not retype it
 
 
-def test_two_tools_in_one_turn_both_reach_the_ui(memory, citer):
+def test_two_tools_in_one_turn_run_in_the_order_asked_and_both_reach_the_ui(memory, citer, monkeypatch):
+    from agent.conversation import tools
+
+    read, seen = tools.read_the_room, {}
+
+    def slow_read(ctx, notes):  # the first call is the slow one: run in parallel, it would finish last
+        time.sleep(0.5)
+        return read(ctx, notes)
+
+    def suggest(ctx):
+        seen["role"] = ctx.state.role  # the reading the first call made is there when the second runs
+        return suggest_questions(ctx)
+
+    suggest_questions = tools.suggest_questions
+    monkeypatch.setattr(tools, "read_the_room", slow_read)
+    monkeypatch.setattr(tools, "suggest_questions", suggest)
     model = FakeChatModel(responses=[
         AIMessage(content="", tool_calls=[{"name": "read_the_room", "args": {"notes": NOTES}, "id": "a"},
                                           {"name": "suggest_questions", "args": {}, "id": "b"}]),
         "Here is what I make of it, with questions to take in."], capable=True)
     reply = _turn(memory, model, citer, NOTES + " What should I ask her?").finish()
     assert [r.tool for r in reply.results] == ["read_the_room", "suggest_questions"]
+    assert seen["role"] == "sponsor"
 
 
 def test_a_tool_error_goes_back_to_the_model_not_to_the_user(memory, citer):

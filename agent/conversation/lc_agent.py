@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
+from langchain.agents.middleware import AgentMiddleware
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
@@ -100,6 +102,42 @@ def build_tools(conversation: Conversation, produced: list[tools.ToolResult]) ->
             for name, description, schema, fn in specs]
 
 
+class InOrder(AgentMiddleware):
+    """Run the tools one model message asks for one at a time, in the order it asked for them.
+
+    The tool node runs the calls of one message on parallel threads; ours share the conversation state (a
+    reading, then questions that fit it) and the UI shows their results in the order they were made.
+    """
+
+    WAIT_S = 300.0  # never wait forever on a call that is not coming
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._turn = threading.Condition()
+        self._done: set[str] = set()
+
+    def wrap_tool_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+        before = _calls_before(request.state, request.tool_call.get("id"))
+        with self._turn:
+            self._turn.wait_for(lambda: before <= self._done, timeout=self.WAIT_S)
+            try:
+                return handler(request)
+            finally:
+                self._done.add(request.tool_call.get("id") or "")
+                self._turn.notify_all()
+
+
+def _calls_before(state: Any, call_id: str | None) -> set[str]:
+    """The ids of the tool calls the same model message made before ``call_id``."""
+    messages = state.get("messages", []) if isinstance(state, dict) else getattr(state, "messages", [])
+    for message in reversed(messages):
+        if isinstance(message, ToolMessage):
+            continue
+        ids = [c.get("id") or "" for c in getattr(message, "tool_calls", None) or []]
+        return set(ids[:ids.index(call_id)]) if call_id in ids else set()
+    return set()
+
+
 def _for_model(result: tools.ToolResult) -> dict[str, Any]:
     """A compact view of a tool result for the model to word its reply from."""
     data = result.data
@@ -135,7 +173,8 @@ def tool_calling_reply(conversation: Conversation, message: str, routed: Route) 
 
     produced: list[tools.ToolResult] = []
     system = load_prompt("agent_system").render(context=_context(conversation), hint=routed.intent)
-    agent = create_agent(conversation.model, build_tools(conversation, produced), system_prompt=system)
+    agent = create_agent(conversation.model, build_tools(conversation, produced), system_prompt=system,
+                         middleware=[InOrder()])
     history = conversation.ctx.history[-HISTORY_TURNS:]
     messages = [HumanMessage(h["content"]) if h["role"] == "user" else AIMessage(h["content"]) for h in history]
     messages.append(HumanMessage(message))
