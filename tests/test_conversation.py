@@ -82,6 +82,17 @@ def test_sharpen_checks_quoted_and_listed_questions(chat):
     assert {tuple(c["flags"]) for c in two.result["critiques"]} == {("too_open",), ("pumping",)}
 
 
+@pytest.mark.parametrize("message", [
+    "is 'could we meet again in a couple of months?' a good question",
+    "would 'can we practise a mock interview sometime?' come across ok",
+    "how does this sound - 'could you introduce me to the EP fellowship director?'",
+    "thinking of opening with \"what's the hardest call you made this year?\" - too much?",
+])
+def test_a_quoted_question_is_checked_whatever_it_is_about(chat, message):
+    reply = chat(message)  # the quoted words talk of meeting, practising, introductions; the ask is to check them
+    assert reply.tool == "sharpen_questions" and len(reply.result["critiques"]) == 1
+
+
 def test_missing_information_gets_one_short_question(chat):
     asked = chat("make me a prep sheet")
     assert asked.intent == "prep_sheet" and not asked.results and asked.text.startswith("Who is the meeting with")

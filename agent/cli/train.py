@@ -36,14 +36,24 @@ def register(commands, evals) -> None:
     parser.set_defaults(func=run)
 
 
+def features(capability: str) -> str:
+    """How a capability reads its text before embedding, when that has changed since heads were first saved."""
+    if capability == "intents":
+        from agent.conversation import ROUTER_FEATURES
+
+        return ROUTER_FEATURES
+    return ""
+
+
 def stale(capability: str) -> bool:
-    """True when a head is missing or its recorded corpus digest differs from the current training split."""
+    """True when a head is missing, or was trained on a different training split or on text read another way."""
     corpus, names = CAPABILITIES[capability]
     store = head_store()
     if store.missing(names):
         return True
-    digest = corpus_digest(corpus_rows(corpus))
-    return any((store.get(n).meta.get("corpus") != digest) for n in names)  # type: ignore[union-attr]
+    digest, reads = corpus_digest(corpus_rows(corpus)), features(capability)
+    metas = [store.get(n).meta for n in names]  # type: ignore[union-attr]
+    return any(m.get("corpus") != digest or m.get("features", "") != reads for m in metas)
 
 
 def trainers(settings: Any) -> dict[str, Callable[[Callable], Any]]:

@@ -8,6 +8,7 @@ questions about the app, distress and any hint of self-harm first; ``tools`` wra
 from agent.conversation.agent import Conversation, Reply
 from agent.conversation.memory import StoreMemory, open_conversation
 from agent.conversation.replies import starter_buttons, welcome
+from agent.conversation.router import FEATURES as ROUTER_FEATURES
 from agent.conversation.router import INTENTS, Route, route
 from agent.conversation.router import evaluate as evaluate_router
 from agent.conversation.router import load_head as load_router_head
@@ -18,6 +19,7 @@ from agent.conversation.state import ConversationState, MentorRef
 from agent.conversation.tools import ToolResult
 
 __all__ = [
+    "ROUTER_FEATURES",
     "Conversation", "ConversationState", "INTENTS", "MentorRef", "Reply", "Route", "SIGNALS", "Signal",
     "StoreMemory", "ToolResult", "detect", "evaluate_router", "load_router_head", "open_conversation", "route",
     "starter_buttons", "train_router", "train_signals", "welcome",

@@ -9,11 +9,21 @@ from __future__ import annotations
 import re
 
 from agent.conversation.state import MentorRef
-from agent.core import FIELD_ABBREVIATIONS, PRACTITIONERS, SPECIALTIES, plain_text, split_sentences
+from agent.core import FIELD_ABBREVIATIONS, PRACTITIONERS, SPECIALTIES, STOPWORDS, plain_text, split_sentences
 from agent.questions import split_questions
 
 _TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Dr\.|Prof\.)"
 _NAME = re.compile(rf"\b{_TITLE}\.?\s+((?:[A-Z][a-zA-Z'\-]+)(?:\s+[A-Z][a-zA-Z'\-]+)?)")
+# Typed in a hurry: "meeting dr okafor tmrw", "prof. sarah lee said". A lower-case word after a title is a name
+# unless it is a common word; a second one joins it only when it could not be the rest of the sentence.
+_NAME_ANY_CASE = re.compile(rf"\b{_TITLE}\.?\s+([a-zA-Z][a-zA-Z'\-]+)(?:\s+([a-zA-Z][a-zA-Z'\-]+))?", re.IGNORECASE)
+_NOT_A_NAME = {*STOPWORDS, "appointment", "appt", "visit", "note", "notes", "office", "letter", "said", "says", "told",
+               "tells", "thinks", "thought", "wants", "wanted", "asked", "asks", "gave", "gives", "offered", "seemed",
+               "seems", "mentioned", "suggested", "agreed", "replied", "runs", "ran", "tomorrow", "tmrw", "today",
+               "tonight", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday", "next",
+               "last", "soon", "later", "again", "yesterday", "week", "and", "or", "who", "whose", "re", "mentor",
+               "mentors", "coach", "sponsor", "connector", "consultant", "attending", "registrar", "prof", "dr",
+               "professor", "doc", "doctor", "recently", "kindly", "just", "actually", "basically", "only"}
 _MEETING_WITH = re.compile(
     r"\b(?:meeting|coffee|chat|call|meet|meets|met|talking|talk|sat\s+down)\s+(?:up\s+)?with\s+"
     r"(?:an?\s+|the\s+|my\s+)?(?P<who>[^.,;!?\n]{3,60})", re.IGNORECASE)
@@ -39,13 +49,9 @@ def mentor_from(text: str, current: MentorRef | None = None) -> MentorRef:
     """The mentor under discussion, updated with what this message says (a name, a pronoun, a field)."""
     mentor = (current or MentorRef()).model_copy()
     clean = plain_text(text)
-    name = _NAME.search(clean)
-    if name:
-        title = re.match(_TITLE, name.group(0)).group(0).rstrip(".")  # type: ignore[union-attr]
-        title = {"Professor": "Prof"}.get(title, title)
-        new_name = f"{title}. {name.group(1)}" if title in ("Dr", "Prof", "Mr", "Mrs", "Ms") else name.group(0)
-        if new_name != mentor.name:
-            mentor = MentorRef(name=new_name)  # someone new: forget the last person's details
+    new_name = name_from(clean)
+    if new_name and new_name != mentor.name:
+        mentor = MentorRef(name=new_name)  # someone new: forget the last person's details
     she, he = len(_SHE.findall(clean)), len(_HE.findall(clean))
     if she != he and (she or he):
         mentor.pronoun = "she" if she > he else "he"
@@ -57,6 +63,29 @@ def mentor_from(text: str, current: MentorRef | None = None) -> MentorRef:
             mentor.setting = setting
             break
     return mentor
+
+
+def name_from(text: str) -> str:
+    """A titled name in the message ("Dr. Okafor", "Prof. Sarah Lee"), however it was typed; "" if none."""
+    found = _NAME.search(text)
+    if found:
+        title, words = found.group(0).split()[0], found.group(1).split()
+    else:
+        for found in _NAME_ANY_CASE.finditer(text):
+            first, second = found.group(1), found.group(2) or ""
+            if first.lower() in _NOT_A_NAME or _FIELD.fullmatch(first):
+                continue
+            title, words = found.group(0).split()[0], [first]
+            if second and not (second.lower() in _NOT_A_NAME or _FIELD.fullmatch(second)
+                               or second.lower().endswith(("ed", "s", "ing", "ly"))):
+                words.append(second)
+            break
+        else:
+            return ""
+    title = title.rstrip(".").capitalize()
+    title = {"Professor": "Prof"}.get(title, title)
+    words = [w.capitalize() if w.islower() or (w.isupper() and len(w) > 2) else w for w in words]
+    return f"{title}. {' '.join(words)}" if title in ("Dr", "Prof", "Mr", "Mrs", "Ms") else f"{title} {' '.join(words)}"
 
 
 def _field_near_person(text: str) -> str:

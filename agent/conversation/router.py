@@ -80,8 +80,15 @@ def rule_hits(message: str) -> tuple[str, ...]:
     return tuple(intent for intent, patterns in RULES.items() if any(p.search(text) for p in patterns))
 
 
+# A question the message quotes is what the user wants checked, not what they want: "is 'could we meet again?'
+# a good question" is a request to sharpen, whatever the quoted words are about. The router reads the frame.
+# Recorded with the head: a head trained on text read another way is stale (see `train --if-stale`).
+FEATURES = "quoted-questions-masked"
+_QUOTED_QUESTION = re.compile(r"(?<![\w])[\"“'‘]([^\"”'’\n]{6,400}?\?)[\"”'’]")
+
+
 def _text(message: str) -> str:
-    text = plain_text(message)
+    text = _QUOTED_QUESTION.sub('"this question?"', plain_text(message))
     if len(text) <= MAX_CHARS:
         return text
     return f"{text[:MAX_CHARS // 2]} ... {text[-MAX_CHARS // 2:]}"  # the ask is often at the end
@@ -140,7 +147,8 @@ def train_heads(embed: Embed, store: HeadStore | None = None) -> TrainReport:
     fired = [(h, t) for h, t in zip(hits, intents, strict=True) if h]
     precision = sum(t in h for h, t in fired) / len(fired) if fired else 0.0
     report = TrainReport(len(rows), accuracy(oof), accuracy(fuse(oof, hits, boost)), round(precision, 4), boost)
-    meta = {"corpus": corpus_digest(rows), "rows": len(rows), "cv": report.__dict__, "rule_boost": boost}
+    meta = {"corpus": corpus_digest(rows), "features": FEATURES, "rows": len(rows), "cv": report.__dict__,
+            "rule_boost": boost}
     store.save(fit_head(INTENT_HEAD, x, intents, INTENTS, c=CLASSIFIER_C, meta=meta))
     return report
 
