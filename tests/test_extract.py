@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.conversation.extract import mentor_from, name_from
+from agent.conversation.extract import mentor_from, name_from, questions_from
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -31,3 +31,11 @@ def test_common_words_after_a_title_are_not_names(text):
 def test_a_lower_case_name_keeps_the_field_and_pronoun_that_come_with_it():
     mentor = mentor_from("having coffee with dr okafor tomorrow, she's an electrophysiology attending")
     assert (mentor.name, mentor.pronoun, mentor.specialty) == ("Dr. Okafor", "she", "electrophysiology")
+
+
+@pytest.mark.parametrize("sep", [" / ", " | ", "; ", " "])
+def test_questions_after_a_colon_are_split_whatever_separates_them(sep):
+    text = sep.join(["check these: could we meet again in a couple of months?", "what got you into renal?",
+                     "can I shadow you in clinic one afternoon?"])
+    assert questions_from(text) == ["could we meet again in a couple of months?", "what got you into renal?",
+                                    "can I shadow you in clinic one afternoon?"]

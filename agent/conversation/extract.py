@@ -37,8 +37,8 @@ _SETTINGS = {"research": "research", "lab": "research", "academic": "academic", 
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’\n]{6,400}?\?)[\"”'’]|[\"“]([^\"”\n]{10,400})[\"”]")
 _AFTER_COLON = re.compile(r":\s*(?P<q>[^\n]{6,1200}?)\s*$")
 # What joins two questions after the colon: "...? and also: can you ...?"
-_JOINER = re.compile(r"^(?:(?:and|also|or|plus|then|another)\b[\s,]*)*(?:one\s*)?:?\s*(?:\d+[.)]|[-*•])?\s*",
-                     re.IGNORECASE)
+_JOINER = re.compile(r"^(?:[/|;]\s*)?(?:(?:and|also|or|plus|then|another)\b[\s,]*)*(?:one\s*)?:?\s*"
+                     r"(?:\d+[.)]|[-*•/|;])?\s*", re.IGNORECASE)
 _ROLE_NAMES = re.compile(r"\b(?:mentor|coach|sponsor|connector|networker)(?:s|ing|ship)?\b", re.IGNORECASE)
 _REQUEST = re.compile(
     r"\b(?:is\s+(?:this|that|it)|are\s+these|would\s+(?:it|that)\s+be|can\s+you|could\s+you|pls|please|help\s+me|"
@@ -121,7 +121,7 @@ def questions_from(text: str) -> list[str]:
         return listed
     after = _AFTER_COLON.search(clean)
     if after:
-        parts = (_JOINER.sub("", p).strip() for p in re.split(r"(?<=\?)\s+", after.group("q")))
+        parts = (_JOINER.sub("", p).strip() for p in re.split(r"(?<=\?)(?:\s*[/|;]\s*|\s+)", after.group("q")))
         found = [p if p.endswith("?") else p + "?" for p in parts if len(p.split()) >= 3]
         if found:
             return found
