@@ -100,6 +100,8 @@ def test_surprise_me_is_seeded_and_covers_roles():
 def test_build_your_own_validates():
     p = build_persona(name="Ana Ruiz", specialty="Nephrology", role="coach", availability="busy")
     assert p.name == "Dr. Ana Ruiz" and p.specialty == "nephrology" and p.busy
+    for titled in ("Prof. Adeyemi", "Mr Shah", "Dr Lee", "professor Singh"):  # a title of their own stays alone
+        assert build_persona(name=titled, specialty="surgery", role="coach", availability="busy").name == titled
     state = _run(p, 1, ["Hi, I'm Sam, a resident.", "How do I get better at consults?", "Thanks so much!"])
     assert all(not ROLE_LABEL.search(line) for line in state.persona_lines())
     with pytest.raises(InputError):

@@ -80,6 +80,19 @@ def test_context_comes_from_normalised_slots(ep_critiques):
     assert line["career_stage"] == "PGY-1" and line["mentor_role"] == "sponsor"
 
 
+@pytest.mark.parametrize(("text", "stage", "own", "aim"), [
+    ("I'm an FY2 hoping to get into cardiology.", "FY2", "", "cardiology"),
+    ("im a med student interested in surgery", "student", "", "surgery"),
+    ("I'm a medical student keen on paeds", "medical student", "", "paeds"),
+    ("FY1, want to do anaesthetics", "FY1", "", "anaesthetics"),
+    ("I'm an IM resident thinking about switching to derm", "resident", "internal medicine", "derm"),
+    ("I'm a cardiology registrar", "registrar", "cardiology", ""),
+])
+def test_a_field_the_user_aims_at_is_a_goal_not_their_specialty(text, stage, own, aim):
+    found = context_from_text(text)  # otherwise a rewrite says "I'm an FY2 in cardiology" for someone not in it
+    assert (found.get("career_stage", ""), found.get("specialty", ""), found.get("goals", "")) == (stage, own, aim)
+
+
 def test_no_single_filler_rewrite_is_reused_under_every_question(ep_critiques):
     for role in ROLES:
         per_question = [set(ep_critiques[q, role].rewrites) for q in FLAGGED]

@@ -27,7 +27,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 
 from agent.conversation import extract, replies, tools
-from agent.conversation.router import INTENTS, Route, route
+from agent.conversation.router import INTENTS, Route, route, rule_hits
 from agent.conversation.signals import detect, without_injection
 from agent.conversation.state import ConversationState, MentorRef, Pending
 from agent.core import InputError, is_capable, plain_text
@@ -174,7 +174,9 @@ class Conversation:
             return Reply("off_topic", text=replies.line("injection", state.turns), buttons=replies.starter_buttons())
         if injected:
             message = text
-        if signal.kind in ("greeting", "help") and forced is None and state.pending is None:
+        # Small talk the classifier guessed ("practise" looks like "help") gives way to a capability's rule.
+        small_talk = signal.kind in ("greeting", "help") and (signal.by_rule or not rule_hits(text))
+        if small_talk and forced is None and state.pending is None:
             body = replies.help_text() if signal.kind == "help" else replies.welcome(state.turns - 1)
             return Reply(signal.kind, text=body, buttons=replies.starter_buttons())
         before = state.mentor.model_copy()
@@ -196,6 +198,10 @@ class Conversation:
             return tool_calling_reply(self, message, routed)
         learned_who = (state.mentor.name, state.mentor.specialty) != (before.name, before.specialty)
         weak = routed.unsure or (routed.confidence < ACT_MIN and not routed.rules)
+        if weak and forced is None and "read_room" in (routed.intent, routed.runner_up) \
+                and extract.describes_meeting(text):
+            # It tells what the doctor did ("spent ages on my audit, said come back anytime"): read it.
+            return self.dispatch("read_room", message, text)
         if weak and forced is None and learned_who and not text.rstrip().endswith("?"):
             # The message mostly tells who the meeting is with: note it and offer the next steps.
             return Reply("ask", text=replies.line("noted", 0, who=_who(state.mentor)), confidence=routed.confidence,

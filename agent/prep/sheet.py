@@ -445,14 +445,12 @@ def suggest_questions(profile: dict, mentor: dict, role: str | None, goal: str) 
     stage = str(profile.get("career_stage") or "")
     specialty = str(profile.get("specialty") or "").strip()
     field = str(mentor.get("specialty") or specialty or "medicine").strip().lower()
+    from agent.questions import build_slots
+
     goal_line = shorten(goal, 110).rstrip(".!?")
-    intro = f"I'm {A_STAGE[stage]}" if stage in A_STAGE else ""
-    if intro and specialty:
-        intro += f" in {specialty.lower()}"
-    if goal_line:
-        intro = f"{intro}, working towards this goal: {goal_line}. " if intro else f"My goal: {goal_line}. "
-    elif intro:
-        intro += ". "
+    # Said the way a person says it ("I'm an FY2 aiming for cardiology."), never the profile's goal pasted in
+    intro = build_slots(stage=stage, specialty=specialty, goals=goal).intro()
+    intro = f"{intro} " if intro else ""
     values = {"a_stage": A_STAGE.get(stage, "at my stage"), "field": field, "intro": intro}
     texts = [t.format(**values) for t in SUGGESTED.get(role or "mentor", SUGGESTED["mentor"])]
     context = {"profile": profile, "mentor": {"specialty": mentor.get("specialty") or "", "role": role or ""}}

@@ -22,10 +22,11 @@ from agent.questions.evaluation import (
 )
 from agent.questions.learned import train_heads
 from agent.questions.rules import FLAGS
-from agent.questions.slots import context_from_text
+from agent.questions.slots import build_slots, context_from_text
 
 __all__ = [
-    "Critique", "ENGINES", "FLAGS", "MAX_QUESTION_CHARS", "QuestionContext", "Report", "context_from_text",
+    "Critique", "ENGINES", "FLAGS", "MAX_QUESTION_CHARS", "QuestionContext", "Report", "build_slots",
+    "context_from_text",
     "default_sets", "drafted_question", "evaluate", "format_report", "judge", "load_examples", "sharpen",
     "sharpen_batch", "side_by_side", "split_questions", "train_heads", "training_figures",
 ]

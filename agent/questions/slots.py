@@ -145,6 +145,19 @@ def _title(text: str) -> tuple[str, str]:
     return "", ""
 
 
+_STAGE_WORDS = re.compile(
+    r"\bmed(?:ical)?\s+(?:student|school|sch)\b"
+    # "im a ..." typed for "I'm a ...", not internal medicine
+    r"|\bim(?=\s+(?:an?|the|just|really|so|currently|still|now|hoping|going|applying|interested|looking|trying|"
+    r"thinking|keen|planning|meeting|not|in\s+my|on)\b)")
+# What comes right before a field the user is aiming at: "hoping to get into", "keen on", "applying for a".
+_AIMING = re.compile(
+    r"\b(?:aim(?:ing)?|hop(?:e|ing)|apply(?:ing)?|head(?:ing)?|going|want(?:ing)?|wanna|keen|interested|plan(?:ning)?|"
+    r"tr(?:y|ying)|think(?:ing)?\s+(?:of|about)|consider(?:ing)?|looking\s+at|dream\s+is|set\s+on)"
+    r"(?:\s+(?:to|for|into|on|in|at|of|about|get|go|do|doing|getting|going|apply|applying|train|training|"
+    r"switch|switching|an?|the|a\s+career|career|specialis[ez]|speciali[sz]ing|match|matching)){0,5}\s+$")
+
+
 def context_from_text(text: str) -> dict[str, Any]:
     """Context fields read from a line of free text, e.g. "PGY-1 in IM asking the associate program director".
 
@@ -161,9 +174,10 @@ def context_from_text(text: str) -> dict[str, Any]:
         at = low.find(title.lower())
         mine, theirs = low[:at], low[at:]
     found: dict[str, Any] = {"career_stage": stage_name(mine) or stage_name(low)}
+    # "med student" names a stage, not internal medicine; blanked to the same length so offsets still hold
+    mine = _STAGE_WORDS.sub(lambda m: " " * len(m.group(0)), mine)
     my_hits = field_hits(mine)
-    aimed = [h for h in my_hits if re.search(r"\b(?:aiming|hoping|applying|heading|going)\s+(?:for|into|to)\s+"
-                                            r"(?:an?\s+|the\s+)?$|\binterested\s+in\s+$", mine[:h.start])]
+    aimed = [h for h in my_hits if _AIMING.search(mine[:h.start])]
     own = [h for h in my_hits if h not in aimed]
     found["specialty"] = own[0].field if own else ""
     found["goals"] = spoken(aimed[0].term) if aimed else ""

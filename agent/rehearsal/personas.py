@@ -151,8 +151,8 @@ def build_persona(
     name = " ".join(re.sub(r"[^\w .'\-]", " ", name or "").split())[:60]
     if not name:
         raise InputError("Give the persona a name (letters, spaces, apostrophes and hyphens).")
-    if not name.lower().startswith("dr"):
-        name = f"Dr. {name}"
+    if not re.match(r"(?:dr|prof|professor|mr|mrs|ms|miss|sir|dame)\b", name, re.IGNORECASE):
+        name = f"Dr. {name}"  # "Prof. Adeyemi" and "Mr Shah" (a UK surgeon) keep their own title
     specialty = " ".join(re.sub(r"[^\w \-]", " ", specialty or "").split())[:40].lower() or "internal medicine"
     return Persona(persona_id, name, pronoun, specialty, " ".join(seniority.split())[:60], max(1, min(int(years), 60)),
                    hospital, role, availability, " ".join(temperament.split())[:60])
