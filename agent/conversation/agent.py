@@ -199,8 +199,9 @@ class Conversation:
         learned_who = (state.mentor.name, state.mentor.specialty) != (before.name, before.specialty)
         weak = routed.unsure or (routed.confidence < ACT_MIN and not routed.rules)
         if weak and forced is None and "read_room" in (routed.intent, routed.runner_up) \
-                and extract.describes_meeting(text):
-            # It tells what the doctor did ("spent ages on my audit, said come back anytime"): read it.
+                and "?" not in text and extract.describes_meeting(text):
+            # It tells what the doctor did ("spent ages on my audit, said come back anytime"): read it. A
+            # question that only mentions time ("how do I tell whether she has time for me?") is not a meeting.
             return self.dispatch("read_room", message, text)
         if weak and forced is None and learned_who and not text.rstrip().endswith("?"):
             # The message mostly tells who the meeting is with: note it and offer the next steps.
