@@ -131,12 +131,21 @@ def test_clinical_questions_are_declined_kindly_even_when_they_mention_a_mentor(
 
 
 def test_a_close_call_offers_both_intents_and_a_choice_runs_it(chat):
-    reply = chat("she was lovely, we chatted about the weather")
-    if reply.intent == "clarify":
-        choice = reply.buttons[0]
-        assert {"intent", "message", "label"} <= set(choice)
-        chosen = chat(choice["message"], intent=choice["intent"])
-        assert chosen.intent == choice["intent"]
+    reply = chat("my questions and the meeting")  # check the questions, or a prep sheet with them?
+    assert reply.intent == "clarify" and len(reply.buttons) == 2
+    choice = reply.buttons[1]
+    assert {"intent", "message", "label"} <= set(choice) and choice["intent"] != "off_topic"
+    chosen = chat(choice["message"], intent=choice["intent"])
+    assert chosen.intent == choice["intent"]
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("she was lovely, we chatted about the weather", "read_room"),  # no cue yet: it asks what she did
+    ("How do I tell whether a senior doctor has time for me?", "ask"),
+])
+def test_an_unsure_call_between_a_capability_and_a_decline_goes_ahead(chat, message, intent):
+    reply = chat(message)  # never "do you want me to ... or to leave it there?"
+    assert reply.intent == intent and "leave it there" not in reply.text
 
 
 def test_state_is_saved_with_the_session_and_survives_a_restart(chat):

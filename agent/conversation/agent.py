@@ -51,6 +51,9 @@ _SELF = re.compile(r"\b(?:i'?m|i\s+am|im)\s+(?:a|an|now\s+a|currently\s+a)?\s*(?
 _YOU = re.compile(r"\b(?:you|your|yours|yourself|u|ur)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|:\s.*$")  # a quoted question is the user's, not said to the persona
 ACT_MIN = 0.6  # below this, a message that mostly introduces the mentor is noted rather than acted on
+# A message that opens as a question ("how do I tell...", "what does she do"), not as an account of a meeting
+_QUESTION_FIRST = re.compile(r"\W*(?:how|what|which|why|where|when|who|should|can|could|would|is|are|do|does)\b",
+                             re.IGNORECASE)
 ASIDE_MIN = 0.8  # how sure the router must be that a message in a practice meeting is for MentorPrep
 ASIDE_INTENTS = ("read_room", "sharpen", "prep_sheet", "follow_up", "off_topic")
 GUESS_MAX_WORDS = 3  # "dunno", "no clue tbh": an answer to "which role?", not a new request
@@ -207,7 +210,14 @@ class Conversation:
             # The message mostly tells who the meeting is with: note it and offer the next steps.
             return Reply("ask", text=replies.line("noted", 0, who=_who(state.mentor)), confidence=routed.confidence,
                          buttons=replies.after_reading_buttons({}, state.mentor))
+        if routed.unsure and forced is None and "off_topic" in (routed.intent, routed.runner_up):
+            # "Or leave it there" is no choice to offer. Real off-topic requests (a dose, a tax return) are
+            # routed with confidence; an unsure one that could be a capability is that capability ("she was
+            # lovely, we chatted about the weather" is a meeting, even though the weather is off topic).
+            routed = Route(routed.runner_up if routed.intent == "off_topic" else routed.intent,  # type: ignore[arg-type]
+                           routed.confidence, routed.scores, None, routed.rules)
         if routed.unsure and forced is None:
+            # Two capabilities are close: offer both as buttons.
             first, second = routed.intent, routed.runner_up or "ask"
             return Reply("clarify", text=replies.clarify(first, second), confidence=routed.confidence, buttons=[
                 {"label": replies.intent_label(first).capitalize(), "intent": first, "message": message},
@@ -264,7 +274,11 @@ class Conversation:
         pending = self.state.pending
         assert pending is not None
         routed = route(message, self.embed)
-        if routed.rules and routed.intent != pending.intent:  # the user clearly moved on
+        moved_on = routed.rules and routed.intent != pending.intent
+        if pending.need in ("notes", "meeting") and (_QUESTION_FIRST.match(text) or (
+                text.rstrip().endswith("?") and not extract.describes_meeting(text))):
+            moved_on = True  # asked what happened, they asked something else ("how do I tell if she has time?")
+        if moved_on:
             self.state.pending = None
             return None
         if pending.need == "mentor":
