@@ -24,6 +24,7 @@ from agent.core import (
     HeadStore,
     LinearHead,
     boost_rule_hits,
+    compile_rule,
     corpus_digest,
     corpus_rows,
     fit_head,
@@ -44,9 +45,11 @@ UNSURE_BELOW = 0.6  # top fused probability under which the runner-up is offered
 RUNNER_UP_MIN = 0.2  # ... if the runner-up has at least this much
 MAX_CHARS = 2000  # the router reads the start of a long paste; the request is usually near the end too
 
-_PATTERNS = yaml.safe_load(Path(__file__).with_name("intent_rules.yaml").read_text(encoding="utf-8"))
+_RULES_FILE = Path(__file__).with_name("intent_rules.yaml")
+_PATTERNS = yaml.safe_load(_RULES_FILE.read_text(encoding="utf-8"))
 RULES: dict[str, list[re.Pattern[str]]] = {
-    intent: [re.compile(p, re.IGNORECASE | re.VERBOSE) for p in spec["patterns"]]
+    intent: [compile_rule(p, f"intents.{intent}", _RULES_FILE.name, re.IGNORECASE | re.VERBOSE)
+             for p in spec["patterns"]]
     for intent, spec in _PATTERNS["intents"].items()
 }
 

@@ -19,6 +19,7 @@ import yaml
 from agent.core import (
     HeadStore,
     LinearHead,
+    compile_rule,
     corpus_digest,
     corpus_rows,
     fit_head,
@@ -41,12 +42,14 @@ SMALL_TALK_MAX_WORDS = 12
 _ADDRESSES_APP = re.compile(r"\b(?:you|u|ya|yours?|this|it|app|mentorprep|bot)\b", re.IGNORECASE)
 HELP_BARE_WORDS = 3
 
-_DATA = yaml.safe_load(Path(__file__).with_name("signal_rules.yaml").read_text(encoding="utf-8"))
+_RULES_FILE = Path(__file__).with_name("signal_rules.yaml")
+_DATA = yaml.safe_load(_RULES_FILE.read_text(encoding="utf-8"))
 RULES: dict[str, list[re.Pattern[str]]] = {
-    name: [re.compile(p, re.IGNORECASE | re.VERBOSE) for p in spec["patterns"]] for name, spec in _DATA.items()
-    if name in SIGNALS
+    name: [compile_rule(p, name, _RULES_FILE.name, re.IGNORECASE | re.VERBOSE) for p in spec["patterns"]]
+    for name, spec in _DATA.items() if name in SIGNALS
 }
-_INJECTION = [re.compile(p, re.IGNORECASE | re.VERBOSE) for p in _DATA["injection"]["patterns"]]
+_INJECTION = [compile_rule(p, "injection", _RULES_FILE.name, re.IGNORECASE | re.VERBOSE)
+              for p in _DATA["injection"]["patterns"]]
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 

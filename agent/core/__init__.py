@@ -56,7 +56,7 @@ from agent.core.store import (
     UserStore,
 )
 from agent.core.streaming import classify, complete_text, stream_text
-from agent.core.text import plain_text, split_sentences
+from agent.core.text import compile_rule, plain_text, split_sentences
 from agent.core.vocabulary import (
     AVAILABILITY_LEVELS,
     BROAD_FIELDS,
@@ -92,7 +92,7 @@ __all__ = [
     "NUMBER_WORDS", "PLACEHOLDERS", "PRACTITIONERS", "PROFILE_FIELDS", "PROJECT_ROOT", "Prompt", "ROLES",
     "RedactSecrets", "RedactingChatModel", "SEED", "SETTINGS_KINDS", "SIGMOID", "SOFTMAX", "SPECIALTIES", "SPONSOR",
     "STAGES", "STAGE_PHRASES", "STOPWORDS", "Settings", "Store", "UNCLEAR", "all_prompt_names", "bundled_gguf_path",
-    "classify", "complete_text", "configure_logging", "corpus_digest", "corpus_rows", "field_name",
+    "classify", "compile_rule", "complete_text", "configure_logging", "corpus_digest", "corpus_rows", "field_name",
     "find_identifiers", "fit_head", "fold_ids", "head_store", "heads_dir", "is_capable", "load_prompt",
     "load_settings", "log_odds", "make_chat_model", "model_label", "out_of_fold", "parse_prompt", "plain_text",
     "privacy_warning", "redact", "shared_llama", "split_sentences", "stage_phrase", "stream_text", "text_for_log",

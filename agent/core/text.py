@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
+
+from agent.core.errors import ConfigError
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^<>]{0,200}>")
 _SCRIPT = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -12,6 +15,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`+)(?=\S)(.+?)(?<=\S)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'“‘(]?[A-Za-z0-9])|\s*\n+\s*|\s+[-\u2013\u2014]\s+(?=[a-z])")
 _ABBREVIATION = re.compile(r"\b(?:Dr|Drs|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|approx|no)\.$", re.IGNORECASE)
+
+
+def compile_rule(pattern: str, where: str, source: str | Path, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Compile one pattern from a rules file; a bad one is a :class:`ConfigError` naming the file and the place.
+
+    Raises:
+        ConfigError: the pattern does not compile.
+    """
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise ConfigError(f"{source}: {where} does not compile ({exc}); fix the regex") from exc
 
 
 def plain_text(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent.core import ConfigError
+from agent.core import ConfigError, compile_rule
 
 DATA_FILE = Path(__file__).resolve().parent / "answers.yaml"
 KINDS = ("compare", "meaning", "ask", "should", "how_to", "what_is")
@@ -167,10 +167,7 @@ _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise ConfigError(f"{DATA_FILE.name}: bad pattern in {where}: {exc}") from None
+    return compile_rule(pattern, where, DATA_FILE.name, flags)
 
 
 def load_rules(path: Path = DATA_FILE) -> AnswerRules:

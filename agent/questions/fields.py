@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent.core import BROAD_FIELDS, FIELD_ABBREVIATIONS, PRACTITIONERS, ConfigError, field_name
+from agent.core import BROAD_FIELDS, FIELD_ABBREVIATIONS, PRACTITIONERS, ConfigError, compile_rule, field_name
 from agent.questions.lexicon import PATTERNS, SPECIALTIES
 
 SLOTS_FILE = Path(__file__).resolve().parent / "slots.yaml"
@@ -71,10 +71,7 @@ class SlotData:
 
 
 def _compile(pattern: str, where: str, path: Path) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, _FLAGS)
-    except re.error as exc:
-        raise ConfigError(f"{path}: {where} does not compile ({exc}); fix the regex") from exc
+    return compile_rule(pattern, where, path, _FLAGS)
 
 
 def load_slot_data(path: Path = SLOTS_FILE) -> SlotData:
